@@ -1,0 +1,32 @@
+# Roost: `make run` serves on SQLite at http://localhost:8000; `make test` runs every check.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint typecheck pytest clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Roost needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/roost serve
+
+lint: $(STAMP)
+	$(BIN)/ruff check roost tests
+	$(BIN)/ruff format --check roost tests
+
+typecheck: $(STAMP)
+	$(BIN)/mypy roost tests
+
+pytest: $(STAMP)
+	bash scripts/test.sh
+
+test: lint typecheck pytest
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,127 @@
+"""Reading accounts, and rendering them as Mastodon Account entities in batches."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+
+from roost.accounts.entities import Account, CredentialAccount, Field, Role, Source
+from roost.accounts.tables import accounts, users
+from roost.db import Database
+from roost.graph.tables import follow_requests
+from roost.timeutil import iso, iso_date
+
+ACCOUNT_COLUMNS = [c for c in accounts.c]
+
+
+def account_entity(row: Any, base_url: str) -> Account:
+    """One accounts row as the Account entity (viewer-independent)."""
+    username = row.username
+    avatar = row.avatar or f"{base_url}/static/avatar.png"
+    header = row.header or f"{base_url}/static/header.png"
+    return Account(
+        id=str(row.id),
+        username=username,
+        acct=username,
+        url=f"{base_url}/@{username}",
+        uri=f"{base_url}/users/{username}",
+        display_name=row.display_name,
+        note=row.note_html,
+        avatar=avatar,
+        avatar_static=avatar,
+        header=header,
+        header_static=header,
+        locked=bool(row.locked),
+        fields=[Field(name=f["name"], value=f.get("value_html", f["value"])) for f in row.fields],
+        emojis=[],
+        bot=bool(row.bot),
+        group=False,
+        discoverable=bool(row.discoverable),
+        indexable=bool(row.indexable),
+        hide_collections=bool(row.hide_collections),
+        noindex=not bool(row.indexable),
+        created_at=iso(row.created_at.replace(hour=0, minute=0, second=0, microsecond=0)),
+        last_status_at=iso_date(row.last_status_at),
+        statuses_count=row.statuses_count,
+        followers_count=row.followers_count,
+        following_count=row.following_count,
+        suspended=True if row.suspended_at is not None else None,
+    )
+
+
+async def render_accounts(db: Database, ids: Iterable[int], base_url: str) -> dict[int, Account]:
+    """Account entities for `ids`, in one query. Suspended accounts are left out."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = await db.fetch_all(
+        sa.select(accounts).where(accounts.c.id.in_(wanted), accounts.c.suspended_at.is_(None))
+    )
+    return {row.id: account_entity(row, base_url) for row in rows}
+
+
+async def render_account_list(db: Database, ids: list[int], base_url: str) -> list[Account]:
+    """Accounts in the order of `ids`, skipping any that are gone or suspended."""
+    rendered = await render_accounts(db, ids, base_url)
+    return [rendered[i] for i in ids if i in rendered]
+
+
+async def access_account(db: Database, account_id: int) -> Any | None:
+    """An account row by id; None if unknown or suspended."""
+    return await db.fetch_one(
+        sa.select(accounts).where(accounts.c.id == account_id, accounts.c.suspended_at.is_(None))
+    )
+
+
+async def access_account_by_username(db: Database, username: str) -> Any | None:
+    """An account row by username (case-insensitive; `name@this.domain` accepted)."""
+    name = username.lstrip("@").split("@", 1)[0].lower()
+    return await db.fetch_one(
+        sa.select(accounts).where(
+            accounts.c.username_lower == name, accounts.c.suspended_at.is_(None)
+        )
+    )
+
+
+async def render_credential_account(
+    db: Database, account_id: int, base_url: str
+) -> CredentialAccount:
+    """The viewer's own account with `source` (verify_credentials, update_credentials)."""
+    row = await db.fetch_one(
+        sa.select(
+            *ACCOUNT_COLUMNS,
+            users.c.admin,
+            users.c.default_visibility,
+            users.c.default_sensitive,
+            users.c.default_language,
+            sa.select(sa.func.count())
+            .select_from(follow_requests)
+            .where(follow_requests.c.target_account_id == accounts.c.id)
+            .scalar_subquery()
+            .label("follow_requests_count"),
+        )
+        .select_from(accounts.join(users, users.c.account_id == accounts.c.id))
+        .where(accounts.c.id == account_id)
+    )
+    assert row is not None, "a token's account exists (tokens cascade with accounts)"
+    base = account_entity(row, base_url)
+    fields = [Field(name=f["name"], value=f["value"]) for f in row.fields]
+    return CredentialAccount(
+        **{f: getattr(base, f) for f in base.__struct_fields__},
+        source=Source(
+            note=row.note,
+            fields=fields,
+            privacy=row.default_visibility,
+            sensitive=bool(row.default_sensitive),
+            language=row.default_language,
+            follow_requests_count=row.follow_requests_count,
+            hide_collections=bool(row.hide_collections),
+            discoverable=bool(row.discoverable),
+            indexable=bool(row.indexable),
+        ),
+        role=Role(id="3", name="Admin", color="", permissions="1", highlighted=True)
+        if row.admin
+        else Role(id="-99", name="", color="", permissions="0", highlighted=False),
+    )

@@ -1,0 +1,165 @@
+"""/api/v1/instance, /api/v2/instance, custom emojis and the streaming health check."""
+
+from __future__ import annotations
+
+import msgspec
+import sqlalchemy as sa
+from starlette.responses import PlainTextResponse, Response
+
+from roost import MASTODON_VERSION, __version__
+from roost.accounts.queries import render_account_list
+from roost.accounts.tables import accounts, users
+from roost.api.http import Api, ApiRequest, json_response
+from roost.statuses.tables import statuses
+
+
+api = Api()
+
+VERSION = f"{MASTODON_VERSION} (compatible; Roost {__version__})"
+SOURCE_URL = "https://github.com/roost-social/roost"
+
+
+class InstanceV1(msgspec.Struct, kw_only=True):
+    uri: str
+    title: str
+    short_description: str
+    description: str
+    email: str
+    version: str
+    urls: dict[str, str]
+    stats: dict[str, int]
+    thumbnail: str | None
+    languages: list[str]
+    registrations: bool
+    approval_required: bool
+    invites_enabled: bool
+    configuration: dict[str, dict[str, object]]
+    contact_account: object
+    rules: list[dict[str, str]]
+
+
+class InstanceV2(msgspec.Struct, kw_only=True):
+    domain: str
+    title: str
+    version: str
+    source_url: str
+    description: str
+    usage: dict[str, dict[str, int]]
+    thumbnail: dict[str, object]
+    icon: list[dict[str, str]]
+    languages: list[str]
+    configuration: dict[str, dict[str, object]]
+    registrations: dict[str, object]
+    api_versions: dict[str, int]
+    contact: dict[str, object]
+    rules: list[dict[str, str]]
+
+
+def _configuration(req: ApiRequest) -> dict[str, dict[str, object]]:
+    s = req.roost.settings
+    return {
+        "urls": {"streaming": s.base_url.replace("http", "ws", 1), "status": ""},
+        "vapid": {"public_key": ""},
+        "accounts": {"max_featured_tags": 10, "max_pinned_statuses": 5},
+        "statuses": {
+            "max_characters": s.max_post_chars,
+            "max_media_attachments": 4,
+            "characters_reserved_per_url": 23,  # twitter-text: every URL weighs 23
+        },
+        "media_attachments": {
+            "supported_mime_types": [],
+            "description_limit": 1500,
+            "image_size_limit": 16777216,
+            "image_matrix_limit": 33177600,
+            "video_size_limit": 103809024,
+            "video_frame_rate_limit": 120,
+            "video_matrix_limit": 8294400,
+        },
+        "polls": {
+            "max_options": 4,
+            "max_characters_per_option": 50,
+            "min_expiration": 300,
+            "max_expiration": 2629746,
+        },
+        "translation": {"enabled": False},
+    }
+
+
+async def _contact(req: ApiRequest) -> object:
+    admin_ids = await req.roost.db.scalars(
+        sa.select(users.c.account_id).where(users.c.admin.is_(True)).order_by(users.c.account_id).limit(1)
+    )
+    found = await render_account_list(req.roost.db, admin_ids, req.roost.settings.base_url)
+    return found[0] if found else None
+
+
+async def _counts(req: ApiRequest) -> tuple[int, int]:
+    db = req.roost.db
+    user_count = await db.scalar(sa.select(sa.func.count()).select_from(accounts).where(accounts.c.suspended_at.is_(None)))
+    status_count = await db.scalar(sa.select(sa.func.count()).select_from(statuses).where(statuses.c.reblog_of_id.is_(None)))
+    return int(user_count or 0), int(status_count or 0)
+
+
+@api.route("/api/v1/instance", response=InstanceV1)
+async def instance_v1(req: ApiRequest) -> Response:
+    """Information about the server (v1)."""
+    s = req.roost.settings
+    user_count, status_count = await _counts(req)
+    return json_response(
+        InstanceV1(
+            uri=s.domain,
+            title=s.title,
+            short_description=s.description,
+            description=s.description,
+            email=s.contact_email,
+            version=VERSION,
+            urls={"streaming_api": s.base_url.replace("http", "ws", 1)},
+            stats={"user_count": user_count, "status_count": status_count, "domain_count": 0},
+            thumbnail=None,
+            languages=["en", "fr"],
+            registrations=s.registrations != "closed",
+            approval_required=s.registrations == "approval",
+            invites_enabled=False,
+            configuration=_configuration(req),
+            contact_account=await _contact(req),
+            rules=[],
+        )
+    )
+
+
+@api.route("/api/v2/instance", response=InstanceV2)
+async def instance_v2(req: ApiRequest) -> Response:
+    """Information about the server (v2)."""
+    s = req.roost.settings
+    user_count, _ = await _counts(req)
+    config = _configuration(req)
+    config["accounts"]["max_display_name_length"] = 30
+    return json_response(
+        InstanceV2(
+            domain=s.domain,
+            title=s.title,
+            version=VERSION,
+            source_url=SOURCE_URL,
+            description=s.description,
+            usage={"users": {"active_month": user_count}},
+            thumbnail={"url": f"{s.base_url}/static/header.png"},
+            icon=[{"src": f"{s.base_url}/static/avatar.png", "size": "120x120"}],
+            languages=["en", "fr"],
+            configuration=config,
+            registrations={
+                "enabled": s.registrations != "closed",
+                "approval_required": s.registrations == "approval",
+                "message": None,
+                "url": None,
+            },
+            api_versions={"mastodon": 6},
+            contact={"email": s.contact_email, "account": await _contact(req)},
+            rules=[],
+        )
+    )
+
+
+@api.route("/api/v1/streaming/health", summary="Streaming health check")
+async def streaming_health(req: ApiRequest) -> Response:
+    """Mastodon answers a bare `OK` here; clients only check the status code."""
+    return PlainTextResponse("OK")

@@ -1,0 +1,139 @@
+"""create_app(settings): wires the backends and mounts the API and the web pages."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from roost.api.http import json_response
+from roost.config import Settings
+from roost.db import Database
+from roost.errors import RateLimited, RoostError
+from roost.oauth.queries import TokenCache, Viewer, access_viewer
+from roost.ratelimit import RateLimiter
+
+log = logging.getLogger("roost")
+STATIC_DIR = Path(__file__).parent / "web" / "static"
+
+
+class Roost:
+    """One instance's wiring: settings, database and the in-process caches."""
+
+    def __init__(self, settings: Settings, db: Database | None = None) -> None:
+        self.settings = settings
+        self.db = db or Database(settings.database_url)
+        self.tokens = TokenCache()
+        self.limiter = RateLimiter()
+
+    async def authenticate(self, request: Request) -> Viewer | None:
+        """The viewer behind the request's bearer token; 401 for a bad token."""
+        cached = request.scope.get("roost.viewer", False)
+        if cached is not False:
+            return cached  # type: ignore[no-any-return]  # set below, Viewer | None
+        token = None
+        header = request.headers.get("authorization", "")
+        if header[:7].lower() == "bearer ":
+            token = header[7:].strip()
+        elif "access_token" in request.query_params:
+            token = request.query_params["access_token"]
+        viewer = None
+        if token:
+            viewer = await access_viewer(self.db, self.tokens, token)
+            if viewer is None:
+                raise RoostError("The access token is invalid", status=401)
+        request.scope["roost.viewer"] = viewer
+        return viewer
+
+    def rate_limit(self, request: Request, viewer: Viewer | None) -> dict[str, str]:
+        """Count this request against its token (or IP); 429 past the limit.
+
+        Returns Mastodon's X-RateLimit-* headers, which Mastodon.py reads to pace itself.
+        """
+        key = f"t:{viewer.token_id}" if viewer else f"ip:{client_ip(request)}"
+        window = self.limiter.hit(key, self.settings.rate_limit_per_5min, 300)
+        reset = datetime.fromtimestamp(window.reset_at, UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        headers = {
+            "X-RateLimit-Limit": str(window.limit),
+            "X-RateLimit-Remaining": str(window.remaining),
+            "X-RateLimit-Reset": reset,
+        }
+        if window.exceeded:
+            raise RateLimited("Too many requests", headers=headers)
+        return headers
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+class TrailingSlash:
+    """Tolerate trailing slashes (`/api/v1/statuses/`), as Mastodon's Rails routes do."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            path: str = scope["path"]
+            if len(path) > 1 and path.endswith("/"):
+                scope = dict(scope, path=path.rstrip("/") or "/")
+        await self.app(scope, receive, send)
+
+
+async def _roost_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RoostError)
+    return json_response({"error": exc.message}, exc.status, headers=exc.headers)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    message = {404: "Record not found", 405: "Method not allowed"}.get(
+        exc.status_code, str(exc.detail)
+    )
+    return json_response({"error": message}, exc.status_code, headers=exc.headers)
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return json_response({"error": "Internal server error"}, 500)
+
+
+def create_app(settings: Settings, roost: Roost | None = None) -> Starlette:
+    """The ASGI app for one instance. Migrations are applied by the caller (`roost serve`)."""
+    from roost.api.routes import api_routes
+
+    instance = roost or Roost(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        if roost is None:
+            await instance.db.dispose()
+
+    routes: list[BaseRoute] = [
+        *api_routes(),
+        Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+    ]
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={
+            RoostError: _roost_error,
+            HTTPException: _http_error,
+            Exception: _server_error,
+        },
+    )
+    app.state.roost = instance
+    app.add_middleware(TrailingSlash)
+    return app

@@ -1,0 +1,104 @@
+"""One Settings object, read from ROOST_* environment variables (and CLI flags)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Literal
+
+Registrations = Literal["open", "approval", "closed"]
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything an instance is configured with. Build it with `Settings.from_env()`."""
+
+    domain: str = "localhost:8000"
+    data_dir: Path = Path("./var")
+    database_url: str = ""
+    redis_url: str | None = None
+    redis_prefix: str = "roost:"
+    secret_key: str = ""
+    registrations: Registrations = "open"
+    oauth_password_grant: bool = False
+    max_post_chars: int = 500
+    https: bool = False
+    title: str = "Roost"
+    description: str = "A small, fast social network."
+    contact_email: str = ""
+    # Tests lower this so that a Mastodon.py session does not trip the limits.
+    rate_limit_per_5min: int = 300
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def base_url(self) -> str:
+        scheme = "https" if self.https else "http"
+        return f"{scheme}://{self.domain}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        """Read settings from ROOST_* variables; generate the secret key on first start."""
+        e = dict(os.environ) if env is None else env
+        data_dir = Path(e.get("ROOST_DATA_DIR", "./var"))
+        database_url = e.get("ROOST_DATABASE_URL", "") or f"sqlite:///{data_dir / 'roost.db'}"
+        registrations = e.get("ROOST_REGISTRATIONS", "open")
+        if registrations not in ("open", "approval", "closed"):
+            raise ValueError(
+                f"ROOST_REGISTRATIONS must be open, approval or closed, not {registrations!r}"
+            )
+        domain = e.get("ROOST_DOMAIN", "localhost:8000")
+        return cls(
+            domain=domain,
+            data_dir=data_dir,
+            database_url=normalise_database_url(database_url),
+            redis_url=e.get("ROOST_REDIS_URL") or None,
+            redis_prefix=e.get("ROOST_REDIS_PREFIX", "roost:"),
+            secret_key=e.get("ROOST_SECRET_KEY", ""),
+            registrations=registrations,  # type: ignore[arg-type]  # checked just above
+            oauth_password_grant=_bool(e.get("ROOST_OAUTH_PASSWORD_GRANT")),
+            max_post_chars=int(e.get("ROOST_MAX_POST_CHARS", "500")),
+            https=_bool(e.get("ROOST_HTTPS"), default=not _is_local(domain)),
+            title=e.get("ROOST_TITLE", "Roost"),
+            contact_email=e.get("ROOST_CONTACT_EMAIL", ""),
+            rate_limit_per_5min=int(e.get("ROOST_RATE_LIMIT_PER_5MIN", "300")),
+        )
+
+    def with_secret(self) -> Settings:
+        """Return settings with a secret key, generating one into the data dir if unset."""
+        if self.secret_key:
+            return self
+        path = self.data_dir / "secret_key"
+        if path.exists():
+            return replace(self, secret_key=path.read_text().strip())
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        path.write_text(key + "\n")
+        path.chmod(0o600)
+        return replace(self, secret_key=key)
+
+
+def _is_local(domain: str) -> bool:
+    host = domain.rsplit(":", 1)[0] if not domain.startswith("[") else domain
+    return host in {"localhost", "127.0.0.1", "[::1]"} or host.endswith(".localhost")
+
+
+def normalise_database_url(url: str) -> str:
+    """Map plain URLs to the async drivers Roost uses (aiosqlite, asyncpg)."""
+    if url.startswith("sqlite:///"):
+        return "sqlite+aiosqlite:///" + url[len("sqlite:///") :]
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix) :]
+    return url

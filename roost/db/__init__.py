@@ -1,0 +1,147 @@
+"""The one seam through which all SQL runs.
+
+Domain code builds SQLAlchemy Core statements and hands them to `Database`; how they run
+(aiosqlite or asyncpg today) is this module's business alone. SQLite runs in WAL mode with
+writes serialised through one lock per process and `BEGIN IMMEDIATE`, so "database is
+locked" never reaches a user.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Row
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
+
+from roost.db.metadata import metadata
+
+__all__ = ["Database", "Transaction", "metadata"]
+
+AfterCommit = Callable[[], Awaitable[None]]
+
+
+class _Runner:
+    """fetch/execute helpers shared by `Database` (autocommitting reads) and `Transaction`."""
+
+    async def _conn_execute(self, stmt: sa.Executable) -> sa.CursorResult[Any]:
+        raise NotImplementedError  # overridden by both subclasses; never called on the base
+
+    async def fetch_all(self, stmt: sa.Executable) -> Sequence[Row[Any]]:
+        """All rows of a SELECT (or of an INSERT/UPDATE ... RETURNING)."""
+        return (await self._conn_execute(stmt)).all()
+
+    async def fetch_one(self, stmt: sa.Executable) -> Row[Any] | None:
+        """The first row, or None."""
+        return (await self._conn_execute(stmt)).first()
+
+    async def scalar(self, stmt: sa.Executable) -> Any:
+        """The first column of the first row, or None."""
+        return (await self._conn_execute(stmt)).scalar()
+
+    async def scalars(self, stmt: sa.Executable) -> list[Any]:
+        """The first column of every row."""
+        return list((await self._conn_execute(stmt)).scalars().all())
+
+
+class Transaction(_Runner):
+    """One write transaction. Work queued with `after_commit` runs only once it committed."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+        self._after: list[AfterCommit] = []
+
+    async def _conn_execute(self, stmt: sa.Executable) -> sa.CursorResult[Any]:
+        return await self.conn.execute(stmt)
+
+    async def execute(self, stmt: sa.Executable) -> sa.CursorResult[Any]:
+        """Run a write; returns the cursor result (rowcount, returned rows)."""
+        return await self.conn.execute(stmt)
+
+    def after_commit(self, fn: AfterCommit) -> None:
+        """Run `fn` after a successful commit (events, cache invalidation, live updates)."""
+        self._after.append(fn)
+
+
+class Database(_Runner):
+    """The database of one instance: an engine plus the rules for reading and writing."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        self.query_count = 0
+        self._write_lock = asyncio.Lock()
+        if self.is_sqlite:
+            # One connection per checkout: SQLite connections are cheap and WAL lets
+            # readers run beside the single writer.
+            self.engine: AsyncEngine = create_async_engine(
+                url, echo=echo, poolclass=NullPool if ":memory:" not in url else None
+            )
+            _sqlite_pragmas(self.engine)
+        else:
+            self.engine = create_async_engine(
+                url, echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True
+            )
+        event.listen(self.engine.sync_engine, "before_cursor_execute", self._count)
+
+    def _count(self, *args: Any) -> None:
+        self.query_count += 1
+
+    async def _conn_execute(self, stmt: sa.Executable) -> sa.CursorResult[Any]:
+        async with self.engine.connect() as conn:
+            result = await conn.execute(stmt)
+            # Buffer rows so the connection can go back before the caller reads them.
+            buffered = result.freeze()
+            await conn.commit()
+            return buffered()  # type: ignore[return-value]  # FrozenResult replays a Result
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        """One write transaction: commits on success, rolls back on any exception."""
+        tx: Transaction
+        if self.is_sqlite:
+            async with self._write_lock, self.engine.connect() as conn:
+                conn = await conn.execution_options(sqlite_begin="IMMEDIATE")
+                async with conn.begin():
+                    tx = Transaction(conn)
+                    yield tx
+        else:
+            async with self.engine.begin() as conn:
+                tx = Transaction(conn)
+                yield tx
+        for fn in tx._after:
+            await fn()
+
+    async def execute(self, stmt: sa.Executable) -> sa.CursorResult[Any]:
+        """Run one write in its own transaction."""
+        async with self.transaction() as tx:
+            return await tx.execute(stmt)
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def _sqlite_pragmas(engine: AsyncEngine) -> None:
+    sync_engine = engine.sync_engine
+
+    @event.listens_for(sync_engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let us issue BEGIN ourselves (pysqlite's own transaction handling is broken
+        # for BEGIN IMMEDIATE); see SQLAlchemy's "Serializable isolation" recipe.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA busy_timeout=10000")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(sync_engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")

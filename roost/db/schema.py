@@ -1,0 +1,19 @@
+"""Imports every domain's tables so that `metadata` knows them all (migrations, tests)."""
+
+from roost.accounts import tables as accounts_tables
+from roost.db.metadata import metadata
+from roost.graph import tables as graph_tables
+from roost.notifications import tables as notifications_tables
+from roost.oauth import tables as oauth_tables
+from roost.statuses import tables as statuses_tables
+from roost.timelines import tables as timelines_tables
+
+__all__ = [
+    "accounts_tables",
+    "graph_tables",
+    "metadata",
+    "notifications_tables",
+    "oauth_tables",
+    "statuses_tables",
+    "timelines_tables",
+]

@@ -1,0 +1,82 @@
+"""Writing notifications, inside the transaction of the action that causes them."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from roost.db import Transaction
+from roost.graph.tables import blocks, mutes
+from roost.ids import new_id
+from roost.notifications.tables import notifications
+from roost.timeutil import utcnow
+
+
+async def notify(
+    tx: Transaction,
+    *,
+    account_id: int,
+    from_account_id: int,
+    type: str,
+    status_id: int | None = None,
+) -> int | None:
+    """Record one notification, unless it is about oneself, the recipient blocks or mutes
+    (with notifications) the sender, or the same event was already recorded.
+
+    Returns the new notification's id, or None if none was made.
+    """
+    if account_id == from_account_id:
+        return None
+    silenced = await tx.fetch_one(
+        sa.select(sa.literal(1)).where(
+            sa.or_(
+                sa.exists().where(
+                    blocks.c.account_id == account_id, blocks.c.target_account_id == from_account_id
+                ),
+                sa.exists().where(
+                    mutes.c.account_id == account_id,
+                    mutes.c.target_account_id == from_account_id,
+                    mutes.c.hide_notifications.is_(True),
+                ),
+            )
+        )
+    )
+    if silenced is not None:
+        return None
+    existing = await tx.fetch_one(
+        sa.select(notifications.c.id).where(
+            notifications.c.account_id == account_id,
+            notifications.c.type == type,
+            notifications.c.from_account_id == from_account_id,
+            notifications.c.status_id.is_(None)
+            if status_id is None
+            else notifications.c.status_id == status_id,
+        )
+    )
+    if existing is not None:
+        return None
+    notification_id = new_id()
+    await tx.execute(
+        notifications.insert().values(
+            id=notification_id,
+            account_id=account_id,
+            from_account_id=from_account_id,
+            type=type,
+            status_id=status_id,
+            created_at=utcnow(),
+        )
+    )
+    return notification_id
+
+
+async def unnotify(
+    tx: Transaction, *, account_id: int, from_account_id: int, type: str, status_id: int | None
+) -> None:
+    """Remove a notification whose cause was undone (unfavourite, withdrawn follow request)."""
+    cond = [
+        notifications.c.account_id == account_id,
+        notifications.c.from_account_id == from_account_id,
+        notifications.c.type == type,
+    ]
+    if status_id is not None:
+        cond.append(notifications.c.status_id == status_id)
+    await tx.execute(notifications.delete().where(*cond))

@@ -1,0 +1,83 @@
+"""Mastodon API shapes for statuses (Status, Mention, Tag, Context, Application)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from roost.accounts.entities import Account, CustomEmoji
+
+
+class StatusMention(msgspec.Struct, kw_only=True):
+    id: str
+    username: str
+    url: str
+    acct: str
+
+
+class StatusTag(msgspec.Struct, kw_only=True):
+    name: str
+    url: str
+
+
+class StatusApplication(msgspec.Struct, kw_only=True):
+    name: str
+    website: str | None
+
+
+class MediaAttachment(msgspec.Struct, kw_only=True):
+    id: str
+    type: str
+    url: str | None
+    preview_url: str | None
+    remote_url: str | None
+    description: str | None
+    blurhash: str | None
+    meta: dict[str, Any] | None = None
+
+
+class Status(msgspec.Struct, kw_only=True):
+    id: str
+    uri: str
+    url: str | None
+    created_at: str
+    edited_at: str | None
+    account: Account
+    content: str
+    visibility: str
+    sensitive: bool
+    spoiler_text: str
+    media_attachments: list[MediaAttachment]
+    application: StatusApplication | None
+    mentions: list[StatusMention]
+    tags: list[StatusTag]
+    emojis: list[CustomEmoji]
+    reblogs_count: int
+    favourites_count: int
+    replies_count: int
+    quotes_count: int = 0
+    in_reply_to_id: str | None
+    in_reply_to_account_id: str | None
+    reblog: Status | None
+    poll: None = None
+    card: None = None
+    language: str | None
+    text: str | None = None
+    favourited: bool | None = None
+    reblogged: bool | None = None
+    muted: bool | None = None
+    bookmarked: bool | None = None
+    pinned: bool | None = None
+    filtered: list[dict[str, Any]] | None = None
+
+
+class Context(msgspec.Struct, kw_only=True):
+    ancestors: list[Status]
+    descendants: list[Status]
+
+
+class StatusSource(msgspec.Struct, kw_only=True):
+    id: str
+    text: str
+    spoiler_text: str

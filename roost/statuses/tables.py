@@ -1,0 +1,130 @@
+"""Statuses and what hangs off them: mentions, tags, favourites, bookmarks, pins."""
+
+import sqlalchemy as sa
+
+from roost.db.metadata import metadata
+
+VISIBILITIES = ("public", "unlisted", "private", "direct")
+
+statuses = sa.Table(
+    "statuses",
+    metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column(
+        "account_id",
+        sa.BigInteger,
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("text", sa.Text, nullable=False, server_default=""),  # as typed
+    sa.Column("content", sa.Text, nullable=False, server_default=""),  # rendered HTML
+    sa.Column("spoiler_text", sa.Text, nullable=False, server_default=""),
+    sa.Column("visibility", sa.String(10), nullable=False),
+    sa.Column("sensitive", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("language", sa.String(8), nullable=True),
+    # No foreign keys on the reply links: a reply outlives its deleted parent.
+    sa.Column("in_reply_to_id", sa.BigInteger, nullable=True),
+    sa.Column("in_reply_to_account_id", sa.BigInteger, nullable=True),
+    sa.Column(
+        "reblog_of_id",
+        sa.BigInteger,
+        sa.ForeignKey("statuses.id", ondelete="CASCADE"),
+        nullable=True,
+    ),
+    sa.Column("conversation_id", sa.BigInteger, nullable=True),  # the thread's root
+    sa.Column("app_id", sa.BigInteger, nullable=True),
+    sa.Column("replies_count", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("reblogs_count", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("favourites_count", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("edited_at", sa.DateTime, nullable=True),
+    sa.Index("ix_statuses_account_id_id", "account_id", "id"),
+    sa.Index("ix_statuses_in_reply_to_id", "in_reply_to_id"),
+    sa.Index("ix_statuses_reblog_of_id_account_id", "reblog_of_id", "account_id"),
+    sa.Index("ix_statuses_conversation_id", "conversation_id"),
+    sa.Index("ix_statuses_visibility_id", "visibility", "id"),
+)
+
+mentions = sa.Table(
+    "mentions",
+    metadata,
+    sa.Column(
+        "status_id",
+        sa.BigInteger,
+        sa.ForeignKey("statuses.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column(
+        "account_id",
+        sa.BigInteger,
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Index("ix_mentions_account_id_status_id", "account_id", "status_id"),
+)
+
+tags = sa.Table(
+    "tags",
+    metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("name", sa.String(200), nullable=False),  # as first used
+    sa.Column("name_lower", sa.String(200), nullable=False, unique=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+status_tags = sa.Table(
+    "status_tags",
+    metadata,
+    sa.Column(
+        "tag_id", sa.BigInteger, sa.ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column(
+        "status_id",
+        sa.BigInteger,
+        sa.ForeignKey("statuses.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+)
+
+
+def _interaction(name: str) -> sa.Table:
+    """favourites / bookmarks / pins: one row per (account, status), id for paging."""
+    return sa.Table(
+        name,
+        metadata,
+        sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+        sa.Column(
+            "account_id",
+            sa.BigInteger,
+            sa.ForeignKey("accounts.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        sa.Column(
+            "status_id",
+            sa.BigInteger,
+            sa.ForeignKey("statuses.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        sa.Column("created_at", sa.DateTime, nullable=False),
+        sa.UniqueConstraint("account_id", "status_id", name=f"uq_{name}_account_status"),
+        sa.Index(f"ix_{name}_status_id", "status_id"),
+    )
+
+
+favourites = _interaction("favourites")
+bookmarks = _interaction("bookmarks")
+pins = _interaction("pins")
+
+idempotency_keys = sa.Table(
+    "idempotency_keys",
+    metadata,
+    sa.Column(
+        "account_id",
+        sa.BigInteger,
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("key", sa.String(200), primary_key=True),
+    sa.Column("status_id", sa.BigInteger, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs the test suite on SQLite, then again on PostgreSQL + Redis when they are reachable.
+# With ROOST_REQUIRE_SERVICES=1 (as .ci/run sets) a missing PostgreSQL or Redis is a failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${VENV:-.venv}/bin
+PG_URL=${ROOST_TEST_PG_URL:-postgresql://postgres@127.0.0.1:5432/test}
+REDIS_URL=${ROOST_TEST_REDIS_URL:-redis://127.0.0.1:6379/0}
+
+echo "== pytest on SQLite"
+env -u ROOST_TEST_DATABASE_URL -u ROOST_TEST_REDIS_URL "$BIN/python" -m pytest "$@"
+
+pg_ok=0
+redis_ok=0
+"$BIN/python" - "$PG_URL" <<'PY' && pg_ok=1 || true
+import asyncio, sys
+import asyncpg
+async def main() -> None:
+    conn = await asyncio.wait_for(asyncpg.connect(sys.argv[1]), 5)
+    await conn.close()
+asyncio.run(main())
+PY
+"$BIN/python" - "$REDIS_URL" <<'PY' && redis_ok=1 || true
+import sys
+import redis
+redis.Redis.from_url(sys.argv[1], socket_connect_timeout=3).ping()
+PY
+
+if [[ $pg_ok == 1 && $redis_ok == 1 ]]; then
+  echo "== pytest on PostgreSQL + Redis"
+  ROOST_TEST_DATABASE_URL=$PG_URL ROOST_TEST_REDIS_URL=$REDIS_URL "$BIN/python" -m pytest "$@"
+else
+  msg="PostgreSQL reachable: $pg_ok, Redis reachable: $redis_ok ($PG_URL, $REDIS_URL)"
+  if [[ ${ROOST_REQUIRE_SERVICES:-0} == 1 ]]; then
+    echo "FAILED: the PostgreSQL + Redis run is required here but cannot run. $msg" >&2
+    exit 1
+  fi
+  echo "SKIPPED: the PostgreSQL + Redis run of the suite. $msg"
+fi

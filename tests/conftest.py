@@ -1,0 +1,167 @@
+"""Shared fixtures: a real database per run (SQLite file, or a fresh PostgreSQL database
+when ROOST_TEST_DATABASE_URL is set), clean tables per test, and a cast of users."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import sqlalchemy as sa
+
+from roost.accounts.actions import do_create_account
+from roost.accounts.passwords import use_fast_hashing
+from roost.app import Roost, create_app
+from roost.config import Settings, normalise_database_url
+from roost.db import Database
+from roost.db.migrate import upgrade
+from roost.db.schema import metadata
+from roost.oauth.actions import do_create_token
+
+use_fast_hashing()
+
+
+def _admin_url(url: str) -> str:
+    return url.rsplit("/", 1)[0] + "/postgres"
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    """A fresh database for this run, dropped afterwards."""
+    pg = os.environ.get("ROOST_TEST_DATABASE_URL")
+    if not pg:
+        with tempfile.TemporaryDirectory(prefix="roost-test-") as tmp:
+            yield normalise_database_url(f"sqlite:///{Path(tmp) / 'roost.db'}")
+        return
+    import asyncio
+
+    import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type hints
+
+    name = f"roost_test_{os.getpid()}_{secrets.token_hex(3)}"
+    base = pg.replace("postgresql+asyncpg://", "postgresql://").replace("postgres://", "postgresql://")
+    admin = base.rsplit("/", 1)[0] + "/postgres"
+
+    async def run(sql: str) -> None:
+        conn = await asyncpg.connect(admin)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(run(f'CREATE DATABASE "{name}"'))
+    try:
+        yield normalise_database_url(base.rsplit("/", 1)[0] + f"/{name}")
+    finally:
+        asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(
+        domain="testserver",
+        https=False,
+        data_dir=tmp_path_factory.mktemp("data"),
+        database_url=database_url,
+        secret_key="test-secret-key",
+        rate_limit_per_5min=100_000,
+    )
+
+
+@pytest.fixture(scope="session")
+async def db(settings: Settings) -> AsyncIterator[Database]:
+    await upgrade(settings.database_url)
+    database = Database(settings.database_url)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+async def roost(db: Database, settings: Settings) -> Roost:
+    """A Roost instance on emptied tables and fresh caches."""
+    async with db.transaction() as tx:
+        for table in reversed(metadata.sorted_tables):
+            await tx.execute(sa.delete(table))
+    return Roost(settings, db)
+
+
+@pytest.fixture
+async def client(roost: Roost) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(roost.settings, roost)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c
+
+
+@dataclass
+class User:
+    id: int
+    username: str
+    token: str
+
+    @property
+    def auth(self) -> dict[str, str]:
+        """Headers that make a request as this user."""
+        return {"Authorization": f"Bearer {self.token}"}
+
+    @property
+    def sid(self) -> str:
+        return str(self.id)
+
+
+MakeUser = Callable[..., Awaitable[User]]
+
+
+@pytest.fixture
+def make_user(roost: Roost) -> MakeUser:
+    """Create an account (password `password123`) and a token for it."""
+
+    async def make(
+        username: str,
+        *,
+        locked: bool = False,
+        admin: bool = False,
+        scopes: str = "read write follow push",
+        **extra: Any,
+    ) -> User:
+        account = await do_create_account(
+            roost.db,
+            username=username,
+            email=f"{username}@example.com",
+            password="password123",
+            admin=admin,
+            locked=locked,
+            **extra,
+        )
+        token = await do_create_token(
+            roost.db, account_id=account.id, app_id=None, scopes=scopes
+        )
+        return User(account.id, username, token.access_token)
+
+    return make
+
+
+@pytest.fixture
+async def alice(make_user: MakeUser) -> User:
+    return await make_user("alice")
+
+
+@pytest.fixture
+async def bob(make_user: MakeUser) -> User:
+    return await make_user("bob")
+
+
+@pytest.fixture
+async def carol(make_user: MakeUser) -> User:
+    return await make_user("carol")
+
+
+@pytest.fixture
+async def locked(make_user: MakeUser) -> User:
+    """A locked account: follows need its approval."""
+    return await make_user("locked", locked=True)
