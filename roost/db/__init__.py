@@ -9,6 +9,7 @@ locked" never reaches a user.
 from __future__ import annotations
 
 import asyncio
+from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -26,11 +27,11 @@ __all__ = ["Database", "Transaction", "metadata"]
 AfterCommit = Callable[[], Awaitable[None]]
 
 
-class _Runner:
+class _Runner(ABC):
     """fetch/execute helpers shared by `Database` (autocommitting reads) and `Transaction`."""
 
-    async def _conn_execute(self, stmt: sa.Executable) -> sa.CursorResult[Any]:
-        raise NotImplementedError  # overridden by both subclasses; never called on the base
+    @abstractmethod
+    async def _conn_execute(self, stmt: sa.Executable) -> sa.CursorResult[Any]: ...
 
     async def fetch_all(self, stmt: sa.Executable) -> Sequence[Row[Any]]:
         """All rows of a SELECT (or of an INSERT/UPDATE ... RETURNING)."""
@@ -59,8 +60,14 @@ class Transaction(_Runner):
     async def _conn_execute(self, stmt: sa.Executable) -> sa.CursorResult[Any]:
         return await self.conn.execute(stmt)
 
-    async def execute(self, stmt: sa.Executable) -> sa.CursorResult[Any]:
-        """Run a write; returns the cursor result (rowcount, returned rows)."""
+    async def execute(
+        self, stmt: sa.Executable, rows: Sequence[dict[str, Any]] | None = None
+    ) -> sa.CursorResult[Any]:
+        """Run a write (with `rows`: executemany); returns the cursor result."""
+        if rows is not None:
+            if not rows:
+                raise ValueError("execute() with an empty list of rows")
+            return await self.conn.execute(stmt, list(rows))
         return await self.conn.execute(stmt)
 
     def after_commit(self, fn: AfterCommit) -> None:

@@ -2,6 +2,7 @@
 
 from roost.accounts import tables as accounts_tables
 from roost.db.metadata import metadata
+from roost.emojis import tables as emojis_tables
 from roost.graph import tables as graph_tables
 from roost.notifications import tables as notifications_tables
 from roost.oauth import tables as oauth_tables
@@ -10,6 +11,7 @@ from roost.timelines import tables as timelines_tables
 
 __all__ = [
     "accounts_tables",
+    "emojis_tables",
     "graph_tables",
     "metadata",
     "notifications_tables",

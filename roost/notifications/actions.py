@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from roost.db import Transaction
+from roost.db import Database, Transaction
 from roost.graph.tables import blocks, mutes
 from roost.ids import new_id
 from roost.notifications.tables import notifications
@@ -80,3 +80,13 @@ async def unnotify(
     if status_id is not None:
         cond.append(notifications.c.status_id == status_id)
     await tx.execute(notifications.delete().where(*cond))
+
+
+async def do_dismiss_notifications(
+    db: Database, account_id: int, notification_id: int | None = None
+) -> None:
+    """Delete one of the account's notifications, or all of them (`notification_id` None)."""
+    cond = [notifications.c.account_id == account_id]
+    if notification_id is not None:
+        cond.append(notifications.c.id == notification_id)
+    await db.execute(notifications.delete().where(*cond))

@@ -154,18 +154,18 @@ async def render_statuses(
         return []
     id_list = list(dict.fromkeys(ids))
     join = statuses.outerjoin(apps, apps.c.id == statuses.c.app_id)
+    # The page's statuses and the originals of its reblogs, in one query.
+    originals = sa.select(statuses.c.reblog_of_id).where(
+        statuses.c.id.in_(id_list), statuses.c.reblog_of_id.isnot(None)
+    )
     rows = {
         r.id: r
         for r in await db.fetch_all(
-            sa.select(*_STATUS_COLUMNS).select_from(join).where(statuses.c.id.in_(id_list))
+            sa.select(*_STATUS_COLUMNS)
+            .select_from(join)
+            .where(sa.or_(statuses.c.id.in_(id_list), statuses.c.id.in_(originals)))
         )
     }
-    originals = {r.reblog_of_id for r in rows.values() if r.reblog_of_id is not None} - rows.keys()
-    if originals:
-        for r in await db.fetch_all(
-            sa.select(*_STATUS_COLUMNS).select_from(join).where(statuses.c.id.in_(originals))
-        ):
-            rows[r.id] = r
     all_ids = list(rows)
     account_ids = {r.account_id for r in rows.values()}
     mention_rows = await db.fetch_all(

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 23:04:56.896235
+Create Date: 2026-11-23 23:13:19.221732
 """
 
 from collections.abc import Sequence
@@ -55,6 +55,18 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_apps")),
         sa.UniqueConstraint("client_id", name=op.f("uq_apps_client_id")),
+    )
+    op.create_table(
+        "custom_emojis",
+        sa.Column("id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("shortcode", sa.String(length=64), nullable=False),
+        sa.Column("url", sa.String(length=1000), nullable=False),
+        sa.Column("static_url", sa.String(length=1000), nullable=False),
+        sa.Column("category", sa.String(length=64), nullable=True),
+        sa.Column("visible_in_picker", sa.Boolean(), server_default=sa.true(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_custom_emojis")),
+        sa.UniqueConstraint("shortcode", name=op.f("uq_custom_emojis_shortcode")),
     )
     op.create_table(
         "tags",
@@ -556,5 +568,6 @@ def downgrade() -> None:
 
     op.drop_table("blocks")
     op.drop_table("tags")
+    op.drop_table("custom_emojis")
     op.drop_table("apps")
     op.drop_table("accounts")

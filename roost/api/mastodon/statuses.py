@@ -1,0 +1,191 @@
+"""/api/v1/statuses: post, read, delete, context, and the interactions on a status."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from starlette.responses import Response
+
+from roost.accounts.entities import Account
+from roost.accounts.queries import render_account_list
+from roost.api.http import Api, ApiRequest, json_response, page_response
+from roost.errors import Invalid
+from roost.statuses import actions
+from roost.statuses.entities import Context, Status, StatusSource
+from roost.statuses.queries import access_status, render_status, render_statuses, timeline_select
+from roost.statuses.tables import favourites, statuses
+from roost.timelines.queries import Paging, context
+
+api = Api()
+
+
+def paging(req: ApiRequest, default: int = 20, maximum: int = 40) -> Paging:
+    """max_id / since_id / min_id / limit, as every Mastodon list takes them."""
+    p = req.params
+    return Paging(
+        max_id=p.id("max_id"),
+        since_id=p.id("since_id"),
+        min_id=p.id("min_id"),
+        limit=p.int("limit", default, lo=1, hi=maximum),
+    )
+
+
+async def _render(req: ApiRequest, status_id: int) -> Response:
+    return json_response(
+        await render_status(req.roost.db, req.viewer_id, status_id, req.roost.settings.base_url)
+    )
+
+
+@api.route("/api/v1/statuses", "POST", scope="write:statuses", user=True, response=Status)
+async def create_status(req: ApiRequest) -> Response:
+    """Post a new status."""
+    p = req.params
+    if p.list("media_ids") or p.has("poll[options]"):
+        raise Invalid("Media attachments and polls are not supported yet")
+    if p.has("scheduled_at") and p.str("scheduled_at"):
+        raise Invalid("Scheduled posts are not supported yet")
+    post = actions.NewStatus(
+        text=p.str("status", "", max_len=100_000),
+        spoiler_text=p.str("spoiler_text", "", max_len=10_000),
+        visibility=p.str("visibility") or None,
+        sensitive=p.bool("sensitive"),
+        language=p.str("language"),
+        in_reply_to_id=p.id("in_reply_to_id"),
+        app_id=req.me.app_id,
+        idempotency_key=req.request.headers.get("idempotency-key") or None,
+    )
+    status_id = await actions.do_post_status(
+        req.roost.db,
+        req.me_id,
+        post,
+        base_url=req.roost.settings.base_url,
+        max_chars=req.roost.settings.max_post_chars,
+    )
+    return await _render(req, status_id)
+
+
+@api.route("/api/v1/statuses/{id}", response=Status)
+async def get_status(req: ApiRequest) -> Response:
+    """View a single status (public ones without a token too)."""
+    return await _render(req, (await access_status(req.roost.db, req.viewer_id, req.path_id())).id)
+
+
+@api.route("/api/v1/statuses", response=list[Status], summary="View multiple statuses")
+async def get_statuses(req: ApiRequest) -> Response:
+    """View multiple statuses (`id[]`); unknown or hidden ones are left out."""
+    ids = [int(i) for i in req.params.list("id") if str(i).isdigit()][:40]
+    query, s, _ = timeline_select(req.viewer_id, hide_muted=False)
+    visible = set(await req.roost.db.scalars(query.where(s.c.id.in_(ids)))) if ids else set()
+    rendered = await render_statuses(
+        req.roost.db, req.viewer_id, [i for i in ids if i in visible], req.roost.settings.base_url
+    )
+    return json_response(rendered)
+
+
+@api.route("/api/v1/statuses/{id}", "DELETE", scope="write:statuses", user=True, response=Status)
+async def delete_status(req: ApiRequest) -> Response:
+    """Delete one's own status; the answer carries its source `text` (delete & redraft)."""
+    db, base = req.roost.db, req.roost.settings.base_url
+    status_id = req.path_id()
+    rendered = await render_status(db, req.viewer_id, status_id, base)
+    row = await actions.do_delete_status(db, req.me_id, status_id)
+    rendered.text = row.text
+    rendered.favourited = rendered.reblogged = rendered.bookmarked = False
+    rendered.pinned = False
+    return json_response(rendered)
+
+
+@api.route("/api/v1/statuses/{id}/context", response=Context)
+async def get_context(req: ApiRequest) -> Response:
+    """The thread around a status: ancestors and descendants the viewer may see."""
+    ancestors, descendants = await context(req.roost.db, req.viewer_id, req.path_id())
+    rendered = await render_statuses(
+        req.roost.db, req.viewer_id, ancestors + descendants, req.roost.settings.base_url
+    )
+    by_id = {int(s.id): s for s in rendered}
+    return json_response(
+        Context(
+            ancestors=[by_id[i] for i in ancestors if i in by_id],
+            descendants=[by_id[i] for i in descendants if i in by_id],
+        )
+    )
+
+
+@api.route("/api/v1/statuses/{id}/source", scope="read:statuses", user=True, response=StatusSource)
+async def get_source(req: ApiRequest) -> Response:
+    """The plain text of one's own status, for editing."""
+    row = await access_status(req.roost.db, req.me_id, req.path_id())
+    if row.account_id != req.me_id:
+        raise Invalid("Only your own posts have a source")
+    return json_response(StatusSource(id=str(row.id), text=row.text, spoiler_text=row.spoiler_text))
+
+
+def _interaction(path: str, scope: str, action: str, summary: str) -> None:
+    async def handler(req: ApiRequest) -> Response:
+        db, me, sid = req.roost.db, req.me_id, req.path_id()
+        if action == "reblog":
+            visibility = req.params.str("visibility", "public") or "public"
+            reblog_id = await actions.do_reblog(db, me, sid, visibility)
+            return await _render(req, reblog_id)
+        if action == "unreblog":
+            target = await actions.do_unreblog(db, me, sid)
+        elif action == "favourite":
+            target = await actions.do_favourite(db, me, sid)
+        elif action == "unfavourite":
+            target = await actions.do_unfavourite(db, me, sid)
+        elif action in ("bookmark", "unbookmark"):
+            target = await actions.do_bookmark(db, me, sid, action == "bookmark")
+        else:
+            target = await actions.do_pin(db, me, sid, action == "pin")
+        return await _render(req, target)
+
+    handler.__doc__ = summary
+    api.route(path, "POST", scope=scope, user=True, response=Status, summary=summary)(handler)
+
+
+_interaction("/api/v1/statuses/{id}/reblog", "write:statuses", "reblog", "Boost a status")
+_interaction("/api/v1/statuses/{id}/unreblog", "write:statuses", "unreblog", "Undo a boost")
+_interaction("/api/v1/statuses/{id}/favourite", "write:favourites", "favourite", "Favourite")
+_interaction("/api/v1/statuses/{id}/unfavourite", "write:favourites", "unfavourite", "Unfavourite")
+_interaction("/api/v1/statuses/{id}/bookmark", "write:bookmarks", "bookmark", "Bookmark")
+_interaction("/api/v1/statuses/{id}/unbookmark", "write:bookmarks", "unbookmark", "Unbookmark")
+_interaction("/api/v1/statuses/{id}/pin", "write:accounts", "pin", "Pin to profile")
+_interaction("/api/v1/statuses/{id}/unpin", "write:accounts", "unpin", "Unpin from profile")
+
+
+async def _who(req: ApiRequest, query: sa.Select[tuple[int, int]]) -> Response:
+    p = paging(req, 40, 80)
+    await access_status(req.roost.db, req.viewer_id, req.path_id())
+    row_id, account_id = query.selected_columns
+    if p.max_id is not None:
+        query = query.where(row_id < p.max_id)
+    if p.since_id is not None:
+        query = query.where(row_id > p.since_id)
+    rows = list(await req.roost.db.fetch_all(query.order_by(row_id.desc()).limit(p.limit)))
+    accounts: list[Account] = await render_account_list(
+        req.roost.db, [r[1] for r in rows], req.roost.settings.base_url
+    )
+    return page_response(
+        req, accounts, rows[0][0] if rows else None, rows[-1][0] if rows else None
+    )
+
+
+@api.route("/api/v1/statuses/{id}/reblogged_by", response=list[Account])
+async def reblogged_by(req: ApiRequest) -> Response:
+    """Accounts that boosted a status."""
+    return await _who(
+        req,
+        sa.select(statuses.c.id, statuses.c.account_id).where(
+            statuses.c.reblog_of_id == req.path_id()
+        ),
+    )
+
+
+@api.route("/api/v1/statuses/{id}/favourited_by", response=list[Account])
+async def favourited_by(req: ApiRequest) -> Response:
+    """Accounts that favourited a status."""
+    return await _who(
+        req,
+        sa.select(favourites.c.id, favourites.c.account_id).where(
+            favourites.c.status_id == req.path_id()
+        ),
+    )

@@ -1,0 +1,181 @@
+"""`roost ...`: serve, migrate, users, tokens and emoji commands."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+
+from roost.config import Settings
+
+app = typer.Typer(
+    help="Roost: a Twitter-style social network that speaks the Mastodon client API.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+users_app = typer.Typer(help="Manage local accounts.", no_args_is_help=True)
+tokens_app = typer.Typer(help="Issue API tokens.", no_args_is_help=True)
+emoji_app = typer.Typer(help="Manage custom emojis.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
+app.add_typer(emoji_app, name="emoji")
+console = Console(stderr=True)
+T = TypeVar("T")
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env().with_secret()
+    except ValueError as exc:
+        console.print(f"[red]Configuration error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+def _run(make: Callable[[Settings], Awaitable[T]]) -> T:
+    """Run one async operation against the configured database (migrated first)."""
+    from roost.db.migrate import upgrade
+    from roost.errors import RoostError
+
+    settings = _settings()
+
+    async def main() -> T:
+        await upgrade(settings.database_url)
+        return await make(settings)
+
+    try:
+        return asyncio.run(main())
+    except RoostError as exc:
+        console.print(f"[red]Error:[/red] {exc.message}")
+        raise typer.Exit(1) from exc
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Number of web processes.", min=1)] = 1,
+) -> None:
+    """Serve Roost over HTTP (applies pending database migrations first)."""
+    import uvicorn
+
+    from roost.db.migrate import upgrade_sync
+
+    settings = _settings()
+    upgrade_sync(settings.database_url)
+    console.print(
+        f"Roost serving http://{host}:{port} (public address {settings.base_url}, "
+        f"database {settings.database_url.split('://', 1)[0]})"
+    )
+    uvicorn.run(
+        "roost.asgi:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        proxy_headers=True,
+        server_header=False,
+    )
+
+
+@app.command()
+def migrate() -> None:
+    """Apply pending database migrations."""
+    from roost.db.migrate import upgrade_sync
+
+    settings = _settings()
+    upgrade_sync(settings.database_url)
+    console.print("Database is up to date.")
+
+
+@users_app.command("create")
+def users_create(
+    name: Annotated[str, typer.Argument(help="Username (letters, digits, underscores).")],
+    email: Annotated[str, typer.Option(help="Email address.")],
+    password: Annotated[
+        str | None, typer.Option(help="Password; a strong one is generated and printed if omitted.")
+    ] = None,
+    admin: Annotated[bool, typer.Option("--admin", help="Make the account an administrator.")] = False,
+) -> None:
+    """Create a local account."""
+    from roost.accounts.actions import do_create_account
+    from roost.db import Database
+
+    chosen = password or secrets.token_urlsafe(15)
+
+    async def make(settings: Settings) -> None:
+        db = Database(settings.database_url)
+        try:
+            await do_create_account(db, username=name, email=email, password=chosen, admin=admin)
+        finally:
+            await db.dispose()
+
+    _run(make)
+    console.print(f"Created account @{name}{' (admin)' if admin else ''}.")
+    if password is None:
+        typer.echo(f"Password: {chosen}")
+
+
+@tokens_app.command("create")
+def tokens_create(
+    name: Annotated[str, typer.Argument(help="Username of the account the token acts as.")],
+    scopes: Annotated[str, typer.Option(help="Space-separated OAuth scopes.")] = "read write follow push",
+) -> None:
+    """Issue a bearer token for an account and print it."""
+    from roost.accounts.queries import access_account_by_username
+    from roost.db import Database
+    from roost.errors import Invalid, NotFound
+    from roost.oauth.actions import do_create_token
+    from roost.oauth.scopes import parse_scopes, unknown_scopes
+
+    wanted = parse_scopes(scopes)
+    bad = unknown_scopes(wanted)
+    if bad:
+        console.print(f"[red]Unknown scopes:[/red] {' '.join(bad)}")
+        raise typer.Exit(2)
+
+    async def make(settings: Settings) -> str:
+        db = Database(settings.database_url)
+        try:
+            account = await access_account_by_username(db, name)
+            if account is None:
+                raise NotFound(f"No account named {name}")
+            if not wanted:
+                raise Invalid("At least one scope is needed")
+            token = await do_create_token(
+                db, account_id=account.id, app_id=None, scopes=" ".join(wanted)
+            )
+            return token.access_token
+        finally:
+            await db.dispose()
+
+    typer.echo(_run(make))
+
+
+@emoji_app.command("add")
+def emoji_add(
+    shortcode: Annotated[str, typer.Argument(help="The :shortcode: without colons.")],
+    url: Annotated[str, typer.Option(help="Absolute URL of the image.")],
+    category: Annotated[str | None, typer.Option(help="Picker category.")] = None,
+) -> None:
+    """Add or replace a custom emoji."""
+    from roost.db import Database
+    from roost.emojis.queries import do_add_custom_emoji
+
+    async def make(settings: Settings) -> None:
+        db = Database(settings.database_url)
+        try:
+            await do_add_custom_emoji(db, shortcode, url, category=category)
+        finally:
+            await db.dispose()
+
+    _run(make)
+    console.print(f"Added :{shortcode}:.")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,1 @@
+"""Custom emojis of this server."""

@@ -1,0 +1,110 @@
+"""Reading notifications: the recipient's own, minus those from blocked or muted accounts
+and those whose status the recipient can no longer see."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from roost.accounts.queries import render_accounts
+from roost.db import Database
+from roost.errors import NotFound
+from roost.graph.tables import blocks, mutes
+from roost.notifications.entities import Notification
+from roost.notifications.tables import NOTIFICATION_TYPES, notifications
+from roost.statuses.queries import render_statuses, visible_to
+from roost.statuses.tables import statuses
+from roost.timelines.queries import Paging
+from roost.timeutil import iso
+
+
+def _visible(viewer_id: int) -> sa.Select[Any]:
+    n = notifications
+    s = statuses.alias("ns")
+    return sa.select(n).where(
+        n.c.account_id == viewer_id,
+        ~sa.exists().where(blocks.c.account_id == viewer_id, blocks.c.target_account_id == n.c.from_account_id),
+        ~sa.exists().where(
+            mutes.c.account_id == viewer_id,
+            mutes.c.target_account_id == n.c.from_account_id,
+            mutes.c.hide_notifications.is_(True),
+        ),
+        sa.or_(
+            n.c.status_id.is_(None),
+            sa.exists(sa.select(s.c.id).where(s.c.id == n.c.status_id, visible_to(s, viewer_id))),
+        ),
+    )
+
+
+async def list_notifications(
+    db: Database,
+    viewer_id: int,
+    paging: Paging,
+    *,
+    types: Sequence[str] = (),
+    exclude_types: Sequence[str] = (),
+    from_account_id: int | None = None,
+) -> list[Any]:
+    """Notification rows for the viewer, newest first, filtered as Mastodon's list is."""
+    query = _visible(viewer_id)
+    n = notifications
+    if types:
+        query = query.where(n.c.type.in_([t for t in types if t in NOTIFICATION_TYPES]))
+    if exclude_types:
+        query = query.where(n.c.type.notin_(list(exclude_types)))
+    if from_account_id is not None:
+        query = query.where(n.c.from_account_id == from_account_id)
+    if paging.max_id is not None:
+        query = query.where(n.c.id < paging.max_id)
+    if paging.since_id is not None:
+        query = query.where(n.c.id > paging.since_id)
+    if paging.min_id is not None:
+        rows = list(await db.fetch_all(query.where(n.c.id > paging.min_id).order_by(n.c.id.asc()).limit(paging.limit)))
+        rows.reverse()
+        return rows
+    return list(await db.fetch_all(query.order_by(n.c.id.desc()).limit(paging.limit)))
+
+
+async def access_notification(db: Database, viewer_id: int, notification_id: int) -> Any:
+    row = await db.fetch_one(_visible(viewer_id).where(notifications.c.id == notification_id))
+    if row is None:
+        raise NotFound()
+    return row
+
+
+async def unread_count(db: Database, viewer_id: int, since_id: int | None) -> int:
+    query = _visible(viewer_id).subquery()
+    count = sa.select(sa.func.count()).select_from(query)
+    if since_id is not None:
+        count = count.where(query.c.id > since_id)
+    return int(await db.scalar(count) or 0)
+
+
+async def render_notifications(
+    db: Database, viewer_id: int, rows: Sequence[Any], base_url: str
+) -> list[Notification]:
+    """Notification entities with their accounts and statuses, in a fixed number of queries."""
+    accounts = await render_accounts(db, {r.from_account_id for r in rows}, base_url)
+    status_ids = [r.status_id for r in rows if r.status_id is not None]
+    rendered = {int(s.id): s for s in await render_statuses(db, viewer_id, status_ids, base_url)}
+    out = []
+    for r in rows:
+        account = accounts.get(r.from_account_id)
+        if account is None:
+            continue
+        status = rendered.get(r.status_id) if r.status_id is not None else None
+        if r.status_id is not None and status is None:
+            continue
+        out.append(
+            Notification(
+                id=str(r.id),
+                type=r.type,
+                group_key=f"ungrouped-{r.id}",
+                created_at=iso(r.created_at),
+                account=account,
+                status=status,
+            )
+        )
+    return out

@@ -1,0 +1,442 @@
+"""Writes to statuses: post, delete, reblog, favourite, bookmark, pin.
+
+Each action is one transaction that also writes what the change implies (counters, mentions,
+tags, notifications, home-feed entries), so a failure leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from roost.accounts.tables import accounts, users
+from roost.db import Database, Transaction
+from roost.errors import Forbidden, Invalid, NotFound, RoostError
+from roost.ids import new_id
+from roost.notifications.actions import notify, unnotify
+from roost.notifications.tables import notifications
+from roost.statuses.queries import access_status
+from roost.statuses.tables import (
+    VISIBILITIES,
+    bookmarks,
+    favourites,
+    idempotency_keys,
+    mentions,
+    pins,
+    status_tags,
+    statuses,
+    tags,
+)
+from roost.text.parse import extract_entities, render_html, weighted_length
+from roost.timelines.fanout import fan_out_status
+from roost.timelines.tables import home_feed
+from roost.timeutil import utcnow
+
+MAX_PINS = 5
+LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+
+
+@dataclass(frozen=True)
+class NewStatus:
+    """What a client posts (already parsed from the request)."""
+
+    text: str
+    spoiler_text: str = ""
+    visibility: str | None = None
+    sensitive: bool | None = None
+    language: str | None = None
+    in_reply_to_id: int | None = None
+    app_id: int | None = None
+    idempotency_key: str | None = None
+
+
+async def do_post_status(
+    db: Database, author_id: int, post: NewStatus, *, base_url: str, max_chars: int
+) -> int:
+    """Post a status and fan it out to followers' home feeds; returns its id.
+
+    With an idempotency key, a repeat of the same post returns the first one's id.
+    """
+    text = post.text.strip()
+    if not text:
+        raise Invalid("Text can't be blank")
+    if weighted_length(text) + weighted_length(post.spoiler_text) > max_chars:
+        raise Invalid(f"Text character limit of {max_chars} exceeded")
+    if post.visibility is not None and post.visibility not in VISIBILITIES:
+        raise Invalid("Visibility is not included in the list")
+    language = post.language
+    if language is not None and (language == "" or not LANGUAGE_RE.match(language)):
+        if language == "":
+            language = None
+        else:
+            raise Invalid("Language is not a valid ISO 639 code")
+    if post.idempotency_key is not None:
+        existing = await db.scalar(
+            sa.select(idempotency_keys.c.status_id).where(
+                idempotency_keys.c.account_id == author_id,
+                idempotency_keys.c.key == post.idempotency_key,
+            )
+        )
+        if existing is not None:
+            return int(existing)
+
+    parent = None
+    if post.in_reply_to_id is not None:
+        parent = await access_status(db, author_id, post.in_reply_to_id)
+        if parent.reblog_of_id is not None:
+            raise NotFound()
+
+    entities = extract_entities(text)
+    mention_names = {e.text.split("@", 1)[0].lower() for e in entities if e.kind == "mention"}
+    tag_names: dict[str, str] = {}
+    for e in entities:
+        if e.kind == "hashtag":
+            tag_names.setdefault(e.text.lower(), e.text)
+
+    status_id = new_id()
+    now = utcnow()
+    async with db.transaction() as tx:
+        prefs = await tx.fetch_one(
+            sa.select(users.c.default_visibility, users.c.default_sensitive).where(
+                users.c.account_id == author_id
+            )
+        )
+        visibility = post.visibility or (prefs.default_visibility if prefs else "public")
+        sensitive = post.sensitive if post.sensitive is not None else bool(
+            prefs.default_sensitive if prefs else False
+        )
+        if post.spoiler_text:
+            sensitive = True
+        mentioned = {}
+        if mention_names:
+            rows = await tx.fetch_all(
+                sa.select(accounts.c.id, accounts.c.username_lower, accounts.c.username).where(
+                    accounts.c.username_lower.in_(mention_names),
+                    accounts.c.suspended_at.is_(None),
+                )
+            )
+            mentioned = {r.username_lower: (r.id, r.username) for r in rows}
+        content = render_html(
+            text,
+            mention_url=lambda acct: (
+                f"{base_url}/@{mentioned[acct.split('@', 1)[0].lower()][1]}"
+                if acct.split("@", 1)[0].lower() in mentioned
+                else None
+            ),
+            tag_url=lambda tag: f"{base_url}/tags/{tag.lower()}",
+        )
+        await tx.execute(
+            statuses.insert().values(
+                id=status_id,
+                account_id=author_id,
+                text=text,
+                content=content,
+                spoiler_text=post.spoiler_text,
+                visibility=visibility,
+                sensitive=sensitive,
+                language=language,
+                in_reply_to_id=parent.id if parent is not None else None,
+                in_reply_to_account_id=parent.account_id if parent is not None else None,
+                conversation_id=(parent.conversation_id or parent.id) if parent else status_id,
+                app_id=post.app_id,
+                created_at=now,
+            )
+        )
+        mention_ids = [aid for aid, _ in mentioned.values()]
+        if mention_ids:
+            await tx.execute(
+                mentions.insert(), [{"status_id": status_id, "account_id": a} for a in mention_ids]
+            )
+        if tag_names:
+            await _attach_tags(tx, status_id, tag_names, now)
+        if parent is not None:
+            await tx.execute(
+                statuses.update()
+                .where(statuses.c.id == parent.id)
+                .values(replies_count=statuses.c.replies_count + 1)
+            )
+        await tx.execute(
+            accounts.update()
+            .where(accounts.c.id == author_id)
+            .values(statuses_count=accounts.c.statuses_count + 1, last_status_at=now)
+        )
+        if post.idempotency_key is not None:
+            await tx.execute(
+                idempotency_keys.insert().values(
+                    account_id=author_id,
+                    key=post.idempotency_key,
+                    status_id=status_id,
+                    created_at=now,
+                )
+            )
+        await fan_out_status(
+            tx,
+            status_id=status_id,
+            author_id=author_id,
+            visibility=visibility,
+            in_reply_to_account_id=parent.account_id if parent is not None else None,
+            mentioned=mention_ids,
+        )
+        for account_id in mention_ids:
+            await notify(
+                tx,
+                account_id=account_id,
+                from_account_id=author_id,
+                type="mention",
+                status_id=status_id,
+            )
+    return status_id
+
+
+async def _attach_tags(
+    tx: Transaction, status_id: int, names: dict[str, str], now: Any
+) -> None:
+    existing = {
+        r.name_lower: r.id
+        for r in await tx.fetch_all(
+            sa.select(tags.c.id, tags.c.name_lower).where(tags.c.name_lower.in_(list(names)))
+        )
+    }
+    for lower, name in names.items():
+        if lower not in existing:
+            tag_id = new_id()
+            await tx.execute(
+                tags.insert().values(id=tag_id, name=name, name_lower=lower, created_at=now)
+            )
+            existing[lower] = tag_id
+    await tx.execute(
+        status_tags.insert(), [{"tag_id": existing[n], "status_id": status_id} for n in names]
+    )
+
+
+async def do_delete_status(db: Database, actor_id: int, status_id: int) -> Any:
+    """Delete one's own status (its reblogs, favourites and feed entries go with it).
+
+    Returns the deleted row, so the API can answer with its source text (delete & redraft).
+    """
+    async with db.transaction() as tx:
+        row = await tx.fetch_one(sa.select(statuses).where(statuses.c.id == status_id))
+        if row is None or row.reblog_of_id is not None:
+            raise NotFound()
+        if row.account_id != actor_id:
+            raise Forbidden("This action is not allowed")
+        # Reblogs of this status vanish with it; their authors' counts drop too.
+        rebloggers = await tx.fetch_all(
+            sa.select(statuses.c.account_id, sa.func.count().label("n"))
+            .where(statuses.c.reblog_of_id == status_id)
+            .group_by(statuses.c.account_id)
+        )
+        for r in rebloggers:
+            await _bump(tx, accounts, r.account_id, "statuses_count", -r.n)
+        await _delete_status_rows(tx, [status_id])
+        if row.in_reply_to_id is not None:
+            await _bump(tx, statuses, row.in_reply_to_id, "replies_count", -1)
+        await _bump(tx, accounts, actor_id, "statuses_count", -1)
+    return row
+
+
+async def _delete_status_rows(tx: Transaction, ids: Sequence[int]) -> None:
+    """Delete statuses and everything hanging off them, explicitly (not relying on the
+    database's ON DELETE CASCADE, which SQLite only honours with foreign_keys on)."""
+    reblog_ids = await tx.scalars(sa.select(statuses.c.id).where(statuses.c.reblog_of_id.in_(ids)))
+    every = [*ids, *reblog_ids]
+    for table in (home_feed, notifications, favourites, bookmarks, pins, mentions, status_tags):
+        await tx.execute(table.delete().where(table.c.status_id.in_(every)))
+    await tx.execute(idempotency_keys.delete().where(idempotency_keys.c.status_id.in_(every)))
+    await tx.execute(statuses.delete().where(statuses.c.id.in_(reblog_ids)))
+    await tx.execute(statuses.delete().where(statuses.c.id.in_(ids)))
+
+
+async def do_reblog(db: Database, actor_id: int, status_id: int, visibility: str = "public") -> int:
+    """Reblog a status (idempotent); returns the reblog's id."""
+    if visibility not in ("public", "unlisted", "private"):
+        raise Invalid("Visibility is not included in the list")
+    original = await access_status(db, actor_id, status_id)
+    if original.reblog_of_id is not None:
+        original = await access_status(db, actor_id, original.reblog_of_id)
+    if original.visibility == "direct" or (
+        original.visibility == "private" and original.account_id != actor_id
+    ):
+        raise Forbidden("This action is not allowed")
+    if original.account_id == actor_id and original.visibility == "private":
+        visibility = "private"
+    now = utcnow()
+    reblog_id = new_id()
+    async with db.transaction() as tx:
+        existing = await tx.scalar(
+            sa.select(statuses.c.id).where(
+                statuses.c.reblog_of_id == original.id, statuses.c.account_id == actor_id
+            )
+        )
+        if existing is not None:
+            return int(existing)
+        await tx.execute(
+            statuses.insert().values(
+                id=reblog_id,
+                account_id=actor_id,
+                visibility=visibility,
+                reblog_of_id=original.id,
+                created_at=now,
+            )
+        )
+        await tx.execute(
+            statuses.update()
+            .where(statuses.c.id == original.id)
+            .values(reblogs_count=statuses.c.reblogs_count + 1)
+        )
+        await tx.execute(
+            accounts.update()
+            .where(accounts.c.id == actor_id)
+            .values(statuses_count=accounts.c.statuses_count + 1, last_status_at=now)
+        )
+        await fan_out_status(
+            tx,
+            status_id=reblog_id,
+            author_id=actor_id,
+            visibility=visibility,
+            in_reply_to_account_id=None,
+            mentioned=[],
+            reblog_of=original,
+        )
+        await notify(
+            tx,
+            account_id=original.account_id,
+            from_account_id=actor_id,
+            type="reblog",
+            status_id=original.id,
+        )
+    return reblog_id
+
+
+async def do_unreblog(db: Database, actor_id: int, status_id: int) -> int:
+    """Undo a reblog (idempotent); returns the original's id."""
+    original = await access_status(db, actor_id, status_id)
+    if original.reblog_of_id is not None:
+        original = await access_status(db, actor_id, original.reblog_of_id)
+    async with db.transaction() as tx:
+        reblog_ids = await tx.scalars(
+            sa.select(statuses.c.id).where(
+                statuses.c.reblog_of_id == original.id, statuses.c.account_id == actor_id
+            )
+        )
+        if reblog_ids:
+            await _delete_status_rows(tx, reblog_ids)
+            await _bump(tx, statuses, original.id, "reblogs_count", -len(reblog_ids))
+            await _bump(tx, accounts, actor_id, "statuses_count", -len(reblog_ids))
+            await unnotify(
+                tx,
+                account_id=original.account_id,
+                from_account_id=actor_id,
+                type="reblog",
+                status_id=original.id,
+            )
+    return int(original.id)
+
+
+async def _bump(tx: Transaction, table: sa.Table, row_id: int, column: str, by: int) -> None:
+    col = table.c[column]
+    await tx.execute(
+        table.update().where(table.c.id == row_id).values({column: sa.case((col + by < 0, 0), else_=col + by)})
+    )
+
+
+async def _target(db: Database, actor_id: int, status_id: int) -> Any:
+    """The status an interaction acts on: a reblog's original, visible to the actor."""
+    row = await access_status(db, actor_id, status_id)
+    if row.reblog_of_id is not None:
+        row = await access_status(db, actor_id, row.reblog_of_id)
+    return row
+
+
+async def do_favourite(db: Database, actor_id: int, status_id: int) -> int:
+    """Favourite a status (idempotent) and notify its author; returns the status id."""
+    target = await _target(db, actor_id, status_id)
+    async with db.transaction() as tx:
+        if await _add_interaction(tx, favourites, actor_id, target.id):
+            await _bump(tx, statuses, target.id, "favourites_count", 1)
+            await notify(
+                tx,
+                account_id=target.account_id,
+                from_account_id=actor_id,
+                type="favourite",
+                status_id=target.id,
+            )
+    return int(target.id)
+
+
+async def do_unfavourite(db: Database, actor_id: int, status_id: int) -> int:
+    """Undo a favourite (idempotent); returns the status id."""
+    target = await _target(db, actor_id, status_id)
+    async with db.transaction() as tx:
+        if await _remove_interaction(tx, favourites, actor_id, target.id):
+            await _bump(tx, statuses, target.id, "favourites_count", -1)
+            await unnotify(
+                tx,
+                account_id=target.account_id,
+                from_account_id=actor_id,
+                type="favourite",
+                status_id=target.id,
+            )
+    return int(target.id)
+
+
+async def do_bookmark(db: Database, actor_id: int, status_id: int, on: bool) -> int:
+    """Bookmark or unbookmark a status (idempotent); returns the status id."""
+    target = await _target(db, actor_id, status_id)
+    async with db.transaction() as tx:
+        if on:
+            await _add_interaction(tx, bookmarks, actor_id, target.id)
+        else:
+            await _remove_interaction(tx, bookmarks, actor_id, target.id)
+    return int(target.id)
+
+
+async def do_pin(db: Database, actor_id: int, status_id: int, on: bool) -> int:
+    """Pin or unpin one of one's own posts on one's profile (at most five)."""
+    target = await access_status(db, actor_id, status_id)
+    if target.account_id != actor_id or target.reblog_of_id is not None:
+        raise RoostError("Validation failed: Only your own posts can be pinned", status=422)
+    async with db.transaction() as tx:
+        if not on:
+            await _remove_interaction(tx, pins, actor_id, target.id)
+            return int(target.id)
+        if target.visibility == "direct":
+            raise Invalid("Direct messages cannot be pinned")
+        count = await tx.scalar(
+            sa.select(sa.func.count()).select_from(pins).where(pins.c.account_id == actor_id)
+        )
+        already = await tx.scalar(
+            sa.select(pins.c.id).where(pins.c.account_id == actor_id, pins.c.status_id == target.id)
+        )
+        if already is None and int(count or 0) >= MAX_PINS:
+            raise Invalid(f"You can pin at most {MAX_PINS} posts")
+        await _add_interaction(tx, pins, actor_id, target.id)
+    return int(target.id)
+
+
+async def _add_interaction(tx: Transaction, table: sa.Table, account_id: int, status_id: int) -> bool:
+    exists = await tx.scalar(
+        sa.select(table.c.id).where(table.c.account_id == account_id, table.c.status_id == status_id)
+    )
+    if exists is not None:
+        return False
+    await tx.execute(
+        table.insert().values(
+            id=new_id(), account_id=account_id, status_id=status_id, created_at=utcnow()
+        )
+    )
+    return True
+
+
+async def _remove_interaction(
+    tx: Transaction, table: sa.Table, account_id: int, status_id: int
+) -> bool:
+    result = await tx.execute(
+        table.delete().where(table.c.account_id == account_id, table.c.status_id == status_id)
+    )
+    return bool(result.rowcount)
+

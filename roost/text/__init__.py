@@ -1,0 +1,1 @@
+"""Post text: weighted length, entity extraction, and HTML rendering."""

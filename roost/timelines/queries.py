@@ -1,0 +1,177 @@
+"""Timelines: home, public, hashtag, an account's posts, favourites, bookmarks, and a
+thread's context. Each returns status ids the viewer may see, newest first; rendering is
+`render_statuses`' job (a fixed number of queries per page)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from roost.db import Database
+from roost.statuses.queries import access_status, newest_first, page, timeline_select, visible_ids
+from roost.statuses.tables import bookmarks, favourites, pins, status_tags, statuses, tags
+from roost.timelines.tables import home_feed
+
+CONTEXT_LIMIT = 4096  # statuses considered in one thread
+
+
+@dataclass(frozen=True)
+class Paging:
+    max_id: int | None = None
+    since_id: int | None = None
+    min_id: int | None = None
+    limit: int = 20
+
+
+async def _ids(db: Database, query: sa.Select[Any], col: Any, paging: Paging) -> list[int]:
+    paged = page(query, col, max_id=paging.max_id, since_id=paging.since_id,
+                 min_id=paging.min_id, limit=paging.limit)  # fmt: skip
+    return newest_first(await db.scalars(paged), paging.min_id)
+
+
+async def home_timeline(db: Database, viewer_id: int, paging: Paging) -> list[int]:
+    """The viewer's home feed (fanned out on write), with visibility, blocks and mutes."""
+    query, s, _ = timeline_select(viewer_id)
+    query = query.join(home_feed, home_feed.c.status_id == s.c.id).where(
+        home_feed.c.owner_id == viewer_id
+    )
+    return await _ids(db, query, home_feed.c.status_id, paging)
+
+
+async def public_timeline(
+    db: Database, viewer_id: int | None, paging: Paging, *, remote: bool = False,
+    only_media: bool = False,
+) -> list[int]:
+    """Public posts of this server, without reblogs and replies to others (Mastodon's rule)."""
+    if remote or only_media:
+        # No federation and no media yet: nothing here can match.
+        return []
+    query, s, _ = timeline_select(viewer_id)
+    query = query.where(
+        s.c.visibility == "public",
+        s.c.reblog_of_id.is_(None),
+        sa.or_(s.c.in_reply_to_id.is_(None), s.c.in_reply_to_account_id == s.c.account_id),
+    )
+    return await _ids(db, query, s.c.id, paging)
+
+
+async def tag_timeline(
+    db: Database,
+    viewer_id: int | None,
+    tag: str,
+    paging: Paging,
+    *,
+    any_tags: list[str] | None = None,
+    all_tags: list[str] | None = None,
+    none_tags: list[str] | None = None,
+    only_media: bool = False,
+) -> list[int]:
+    """Public posts with a hashtag (`any[]`, `all[]` and `none[]` as Mastodon has them)."""
+    if only_media:
+        return []
+    query, s, _ = timeline_select(viewer_id)
+    wanted = [tag.lower(), *(t.lower() for t in any_tags or [])]
+    query = query.where(s.c.visibility == "public", s.c.reblog_of_id.is_(None), s.c.id.in_(_tagged(wanted)))
+    for name in all_tags or []:
+        query = query.where(s.c.id.in_(_tagged([name.lower()])))
+    if none_tags:
+        query = query.where(s.c.id.notin_(_tagged([n.lower() for n in none_tags])))
+    return await _ids(db, query, s.c.id, paging)
+
+
+def _tagged(names: list[str]) -> sa.Select[Any]:
+    return (
+        sa.select(status_tags.c.status_id)
+        .join(tags, tags.c.id == status_tags.c.tag_id)
+        .where(tags.c.name_lower.in_(names))
+    )
+
+
+async def account_timeline(
+    db: Database,
+    viewer_id: int | None,
+    account_id: int,
+    paging: Paging,
+    *,
+    pinned: bool = False,
+    exclude_replies: bool = False,
+    exclude_reblogs: bool = False,
+    only_media: bool = False,
+    tagged: str | None = None,
+) -> list[int]:
+    """An account's posts as the viewer may see them (mutes don't apply on a profile)."""
+    if only_media:
+        return []
+    query, s, _ = timeline_select(viewer_id, hide_muted=False)
+    query = query.where(s.c.account_id == account_id)
+    if pinned:
+        query = query.join(pins, pins.c.status_id == s.c.id).where(pins.c.account_id == account_id)
+    if exclude_replies:
+        query = query.where(
+            sa.or_(s.c.in_reply_to_id.is_(None), s.c.in_reply_to_account_id == s.c.account_id)
+        )
+    if exclude_reblogs:
+        query = query.where(s.c.reblog_of_id.is_(None))
+    if tagged:
+        query = query.where(s.c.id.in_(_tagged([tagged.lower()])))
+    return await _ids(db, query, s.c.id, paging)
+
+
+async def interactions_timeline(
+    db: Database, viewer_id: int, table: sa.Table, paging: Paging
+) -> tuple[list[int], list[int]]:
+    """The viewer's favourites or bookmarks, newest first: (status ids, row ids for paging)."""
+    query, s, _ = timeline_select(viewer_id, hide_muted=False)
+    query = query.add_columns(table.c.id.label("row_id")).join(
+        table, table.c.status_id == s.c.id
+    ).where(table.c.account_id == viewer_id)
+    paged = page(query, table.c.id, max_id=paging.max_id, since_id=paging.since_id,
+                 min_id=paging.min_id, limit=paging.limit)  # fmt: skip
+    rows = list(await db.fetch_all(paged))
+    if paging.min_id is not None:
+        rows.reverse()
+    return [r.id for r in rows], [r.row_id for r in rows]
+
+
+FAVOURITES = favourites
+BOOKMARKS = bookmarks
+
+
+async def context(db: Database, viewer_id: int | None, status_id: int) -> tuple[list[int], list[int]]:
+    """A thread around a status: (ancestors oldest first, descendants depth-first)."""
+    root = await access_status(db, viewer_id, status_id)
+    if root.reblog_of_id is not None:
+        root = await access_status(db, viewer_id, root.reblog_of_id)
+    conversation = root.conversation_id or root.id
+    rows = await db.fetch_all(
+        sa.select(statuses.c.id, statuses.c.in_reply_to_id)
+        .where(statuses.c.conversation_id == conversation, statuses.c.reblog_of_id.is_(None))
+        .order_by(statuses.c.id)
+        .limit(CONTEXT_LIMIT)
+    )
+    parent_of = {r.id: r.in_reply_to_id for r in rows}
+    children: dict[int, list[int]] = {}
+    for r in rows:
+        if r.in_reply_to_id is not None:
+            children.setdefault(r.in_reply_to_id, []).append(r.id)
+    ancestors: list[int] = []
+    cursor = parent_of.get(root.id)
+    while cursor is not None and cursor in parent_of and cursor not in ancestors:
+        ancestors.append(cursor)
+        cursor = parent_of[cursor]
+    ancestors.reverse()
+    descendants: list[int] = []
+    stack = list(reversed(children.get(root.id, [])))
+    while stack:
+        current = stack.pop()
+        descendants.append(current)
+        stack.extend(reversed(children.get(current, [])))
+    allowed = await visible_ids(db, viewer_id, ancestors + descendants)
+    if viewer_id is not None:
+        # Hide muted accounts' replies, as Mastodon does, but never the viewer's own.
+        query, s, _ = timeline_select(viewer_id)
+        unmuted = set(await db.scalars(query.where(s.c.id.in_(descendants)))) if descendants else set()
+        descendants = [d for d in descendants if d in unmuted]
+    return [a for a in ancestors if a in allowed], [d for d in descendants if d in allowed]
