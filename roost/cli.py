@@ -99,7 +99,9 @@ def users_create(
     password: Annotated[
         str | None, typer.Option(help="Password; a strong one is generated and printed if omitted.")
     ] = None,
-    admin: Annotated[bool, typer.Option("--admin", help="Make the account an administrator.")] = False,
+    admin: Annotated[
+        bool, typer.Option("--admin", help="Make the account an administrator.")
+    ] = False,
 ) -> None:
     """Create a local account."""
     from roost.accounts.actions import do_create_account
@@ -123,7 +125,9 @@ def users_create(
 @tokens_app.command("create")
 def tokens_create(
     name: Annotated[str, typer.Argument(help="Username of the account the token acts as.")],
-    scopes: Annotated[str, typer.Option(help="Space-separated OAuth scopes.")] = "read write follow push",
+    scopes: Annotated[
+        str, typer.Option(help="Space-separated OAuth scopes.")
+    ] = "read write follow push",
 ) -> None:
     """Issue a bearer token for an account and print it."""
     from roost.accounts.queries import access_account_by_username

@@ -44,7 +44,9 @@ def database_url() -> Iterator[str]:
     import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type hints
 
     name = f"roost_test_{os.getpid()}_{secrets.token_hex(3)}"
-    base = pg.replace("postgresql+asyncpg://", "postgresql://").replace("postgres://", "postgresql://")
+    base = pg.replace("postgresql+asyncpg://", "postgresql://").replace(
+        "postgres://", "postgresql://"
+    )
     admin = base.rsplit("/", 1)[0] + "/postgres"
 
     async def run(sql: str) -> None:
@@ -138,9 +140,7 @@ def make_user(roost: Roost) -> MakeUser:
             locked=locked,
             **extra,
         )
-        token = await do_create_token(
-            roost.db, account_id=account.id, app_id=None, scopes=scopes
-        )
+        token = await do_create_token(roost.db, account_id=account.id, app_id=None, scopes=scopes)
         return User(account.id, username, token.access_token)
 
     return make

@@ -1,29 +1,63 @@
-"""Writes to accounts: creating local accounts (CLI and registration)."""
+"""Writes to accounts: creating local accounts (CLI and registration) and editing profiles."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from roost.accounts.passwords import hash_password_async
+from roost.accounts.queries import local_username
 from roost.accounts.tables import accounts, users
-from roost.db import Database
+from roost.db import Database, Transaction
 from roost.errors import Invalid
+from roost.graph.actions import accept_all_follow_requests
 from roost.ids import new_id
+from roost.oauth.actions import IssuedToken, issue_token
+from roost.oauth.tables import apps
+from roost.text.parse import extract_mentions, render_html
 from roost.timeutil import utcnow
 
-USERNAME_RE = re.compile(r"^[A-Za-z0-9_]{1,30}$")
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_]+$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+LOCALE_RE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?$")
+LANGUAGE_RE = re.compile(r"^[a-z]{2,3}$")
 RESERVED_USERNAMES = frozenset(
     {"admin", "administrator", "root", "support", "help", "settings", "api", "oauth",
      "static", "about", "roost", "mastodon", "postmaster", "webmaster", "abuse", "security",
      "users", "tags", "explore", "public", "home", "notifications", "login", "logout",
      "signup", "auth", "well_known", "instance", "system"}
 )  # fmt: skip
+MAX_USERNAME = 30
 MIN_PASSWORD = 8
 MAX_PASSWORD = 72
+MAX_EMAIL = 320
+# Mastodon's limits for local profiles.
+MAX_DISPLAY_NAME = 30
+MAX_NOTE = 500
+MAX_FIELDS = 4
+MAX_FIELD_CHARS = 255
+MAX_REASON = 1000
+DEFAULT_PRIVACY = ("public", "unlisted", "private")
+
+# (field, Mastodon error code, description): ("username", "ERR_TAKEN", "has already been taken")
+FieldError = tuple[str, str, str]
+
+
+class ValidationFailed(Invalid):
+    """422 "Validation failed: Username has already been taken, ..." that also carries
+    Mastodon's per-field `details`, which registration forms show beside each field."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        self.details: dict[str, list[dict[str, str]]] = {}
+        for name, code, description in errors:
+            self.details.setdefault(name, []).append({"error": code, "description": description})
+        super().__init__(
+            ", ".join(f"{name.capitalize()} {description}" for name, _, description in errors)
+        )
 
 
 @dataclass(frozen=True)
@@ -32,19 +66,108 @@ class NewAccount:
     username: str
 
 
-def check_username(username: str) -> None:
-    """Usernames: 1–30 letters, digits or underscores; not a reserved word."""
+def username_errors(username: str) -> list[FieldError]:
+    """Usernames: 1-30 letters, digits or underscores; not a reserved word."""
+    if not username:
+        return [("username", "ERR_BLANK", "can't be blank")]
+    if len(username) > MAX_USERNAME:
+        return [("username", "ERR_TOO_LONG", f"is too long (maximum is {MAX_USERNAME} characters)")]
     if not USERNAME_RE.match(username):
-        raise Invalid("Username must contain only letters, numbers and underscores (at most 30)")
+        return [("username", "ERR_INVALID", "must contain only letters, numbers and underscores")]
     if username.lower() in RESERVED_USERNAMES:
-        raise Invalid("Username is reserved")
+        return [("username", "ERR_RESERVED", "is reserved")]
+    return []
+
+
+def email_errors(email: str) -> list[FieldError]:
+    """Emails: something@domain.tld, at most 320 characters."""
+    if not email:
+        return [("email", "ERR_BLANK", "can't be blank")]
+    if len(email) > MAX_EMAIL or not EMAIL_RE.match(email):
+        return [("email", "ERR_INVALID", "is invalid")]
+    return []
+
+
+def password_errors(password: str) -> list[FieldError]:
+    """Passwords: 8-72 characters (Mastodon's limits)."""
+    if not password:
+        return [("password", "ERR_BLANK", "can't be blank")]
+    if len(password) < MIN_PASSWORD:
+        return [
+            ("password", "ERR_TOO_SHORT", f"is too short (minimum is {MIN_PASSWORD} characters)")
+        ]
+    if len(password) > MAX_PASSWORD:
+        return [("password", "ERR_TOO_LONG", f"is too long (maximum is {MAX_PASSWORD} characters)")]
+    return []
+
+
+def _raise_if(errors: list[FieldError]) -> None:
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def check_username(username: str) -> None:
+    """422 unless `username` is a valid, unreserved username."""
+    _raise_if(username_errors(username))
 
 
 def check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise Invalid(f"Password is too short (minimum is {MIN_PASSWORD} characters)")
-    if len(password) > MAX_PASSWORD:
-        raise Invalid(f"Password is too long (maximum is {MAX_PASSWORD} characters)")
+    """422 unless `password` has 8-72 characters."""
+    _raise_if(password_errors(password))
+
+
+async def insert_account(
+    tx: Transaction,
+    *,
+    username: str,
+    email: str,
+    password_hash: str,
+    admin: bool = False,
+    approved: bool = True,
+    locale: str = "en",
+    reason: str | None = None,
+    locked: bool = False,
+    display_name: str = "",
+) -> NewAccount:
+    """Insert a checked account and its user inside `tx`; 422 if the name or email is taken."""
+    taken = await tx.fetch_all(
+        sa.select(sa.literal("username").label("what"))
+        .where(sa.exists().where(accounts.c.username_lower == username.lower()))
+        .union_all(
+            sa.select(sa.literal("email").label("what")).where(
+                sa.exists().where(users.c.email_lower == email.lower())
+            )
+        )
+    )
+    _raise_if([(row.what, "ERR_TAKEN", "has already been taken") for row in taken])
+    now = utcnow()
+    account_id = new_id()
+    await tx.execute(
+        accounts.insert().values(
+            id=account_id,
+            username=username,
+            username_lower=username.lower(),
+            display_name=display_name,
+            fields=[],
+            locked=locked,
+            created_at=now,
+        )
+    )
+    await tx.execute(
+        users.insert().values(
+            account_id=account_id,
+            email=email,
+            email_lower=email.lower(),
+            password_hash=password_hash,
+            admin=admin,
+            approved=approved,
+            locale=locale,
+            reason=reason,
+            created_at=now,
+            last_active_at=now,
+        )
+    )
+    return NewAccount(account_id, username)
 
 
 async def do_create_account(
@@ -62,48 +185,211 @@ async def do_create_account(
 ) -> NewAccount:
     """Create a local account and its user in one transaction; 422 if the name or email is
     taken or breaks a rule."""
-    check_username(username)
     email = email.strip()
-    if not EMAIL_RE.match(email) or len(email) > 320:
-        raise Invalid("Email is invalid")
-    check_password(password)
+    _raise_if(username_errors(username) + email_errors(email) + password_errors(password))
     password_hash = await hash_password_async(password)
-    now = utcnow()
-    account_id = new_id()
-    async with db.transaction() as tx:
-        taken = await tx.fetch_one(
-            sa.select(accounts.c.id).where(accounts.c.username_lower == username.lower())
-        )
-        if taken is not None:
-            raise Invalid("Username has already been taken")
-        taken = await tx.fetch_one(
-            sa.select(users.c.account_id).where(users.c.email_lower == email.lower())
-        )
-        if taken is not None:
-            raise Invalid("Email has already been taken")
-        await tx.execute(
-            accounts.insert().values(
-                id=account_id,
+    try:
+        async with db.transaction() as tx:
+            return await insert_account(
+                tx,
                 username=username,
-                username_lower=username.lower(),
-                display_name=display_name,
-                fields=[],
-                locked=locked,
-                created_at=now,
-            )
-        )
-        await tx.execute(
-            users.insert().values(
-                account_id=account_id,
                 email=email,
-                email_lower=email.lower(),
                 password_hash=password_hash,
                 admin=admin,
                 approved=approved,
                 locale=locale,
                 reason=reason,
-                created_at=now,
-                last_active_at=now,
+                locked=locked,
+                display_name=display_name,
+            )
+    except IntegrityError as exc:  # a concurrent sign-up won the race past our check
+        raise ValidationFailed([("username", "ERR_TAKEN", "has already been taken")]) from exc
+
+
+async def do_register(
+    db: Database,
+    *,
+    username: str,
+    email: str,
+    password: str,
+    agreement: bool,
+    locale: str | None,
+    reason: str | None,
+    approval_required: bool,
+    app_id: int | None,
+    fallback_scopes: str,
+) -> IssuedToken:
+    """Sign up through the API (POST /api/v1/accounts): create the account and a token for
+    it in one transaction. The token carries the app's registered scopes (`fallback_scopes`
+    when the caller's token has no app). With `approval_required` the account waits for a
+    moderator and its token does not work until then; `reason` is then required."""
+    email = email.strip()
+    reason = (reason or "").strip() or None
+    locale = locale or "en"
+    errors = username_errors(username) + email_errors(email) + password_errors(password)
+    if not agreement:
+        errors.append(("agreement", "ERR_ACCEPTED", "must be accepted"))
+    if not LOCALE_RE.match(locale):
+        errors.append(("locale", "ERR_INCLUSION", "is not included in the list"))
+    if approval_required and reason is None:
+        errors.append(("reason", "ERR_BLANK", "can't be blank"))
+    if reason is not None and len(reason) > MAX_REASON:
+        errors.append(
+            ("reason", "ERR_TOO_LONG", f"is too long (maximum is {MAX_REASON} characters)")
+        )
+    _raise_if(errors)
+    password_hash = await hash_password_async(password)
+    try:
+        async with db.transaction() as tx:
+            account = await insert_account(
+                tx,
+                username=username,
+                email=email,
+                password_hash=password_hash,
+                approved=not approval_required,
+                locale=locale,
+                reason=reason,
+            )
+            scopes = fallback_scopes
+            if app_id is not None:
+                app_scopes = await tx.scalar(sa.select(apps.c.scopes).where(apps.c.id == app_id))
+                scopes = app_scopes or fallback_scopes
+            return await issue_token(tx, account_id=account.id, app_id=app_id, scopes=scopes)
+    except IntegrityError as exc:  # a concurrent sign-up won the race past our check
+        raise ValidationFailed([("username", "ERR_TAKEN", "has already been taken")]) from exc
+
+
+@dataclass
+class ProfileChanges:
+    """What PATCH /api/v1/accounts/update_credentials asked to change (None: unchanged)."""
+
+    display_name: str | None = None
+    note: str | None = None
+    locked: bool | None = None
+    bot: bool | None = None
+    discoverable: bool | None = None
+    indexable: bool | None = None
+    hide_collections: bool | None = None
+    fields: list[tuple[str, str]] | None = None
+    privacy: str | None = None
+    sensitive: bool | None = None
+    language: str | None = None  # "" clears it
+
+
+def _check_profile(changes: ProfileChanges) -> list[tuple[str, str]] | None:
+    """Validate `changes`; returns the profile fields to store (blank pairs dropped)."""
+    if changes.display_name is not None and len(changes.display_name) > MAX_DISPLAY_NAME:
+        raise Invalid(f"Display name is too long (maximum is {MAX_DISPLAY_NAME} characters)")
+    if changes.note is not None and len(changes.note) > MAX_NOTE:
+        raise Invalid(f"Note is too long (maximum is {MAX_NOTE} characters)")
+    if changes.privacy is not None and changes.privacy not in DEFAULT_PRIVACY:
+        raise Invalid("Source privacy is not included in the list")
+    if changes.language and not LANGUAGE_RE.match(changes.language):
+        raise Invalid("Source language is not included in the list")
+    if changes.fields is None:
+        return None
+    # A field is one line; blank pairs are how clients delete a field.
+    kept = [
+        (" ".join(n.split()), " ".join(v.split()))
+        for n, v in changes.fields
+        if n.strip() or v.strip()
+    ]
+    if len(kept) > MAX_FIELDS:
+        raise Invalid(f"Fields is too long (maximum is {MAX_FIELDS} fields)")
+    for name, value in kept:
+        if len(name) > MAX_FIELD_CHARS or len(value) > MAX_FIELD_CHARS:
+            raise Invalid(f"Fields is too long (maximum is {MAX_FIELD_CHARS} characters each)")
+    return kept
+
+
+async def do_update_credentials(
+    db: Database, account_id: int, changes: ProfileChanges, *, base_url: str, domain: str
+) -> None:
+    """Apply profile and posting-preference changes in one transaction. The note and field
+    values are stored as typed and as HTML (links, local mentions and hashtags). Unlocking
+    the account accepts its pending follow requests, as Mastodon does."""
+    fields = _check_profile(changes)
+    texts = [changes.note or "", *(value for _, value in fields or [])]
+    account_values: dict[str, object] = {
+        name: getattr(changes, name)
+        for name in (
+            "display_name",
+            "locked",
+            "bot",
+            "discoverable",
+            "indexable",
+            "hide_collections",
+        )
+        if getattr(changes, name) is not None
+    }
+    user_values: dict[str, object] = {}
+    if changes.privacy is not None:
+        user_values["default_visibility"] = changes.privacy
+    if changes.sensitive is not None:
+        user_values["default_sensitive"] = changes.sensitive
+    if changes.language is not None:
+        user_values["default_language"] = changes.language or None
+    async with db.transaction() as tx:
+        html = await _html_renderer(tx, texts, base_url, domain)
+        if changes.note is not None:
+            account_values["note"] = changes.note
+            account_values["note_html"] = html(changes.note)
+        if fields is not None:
+            account_values["fields"] = [
+                {"name": name, "value": value, "value_html": _inline(html(value))}
+                for name, value in fields
+            ]
+        was_locked = await tx.scalar(
+            sa.select(accounts.c.locked).where(accounts.c.id == account_id)
+        )
+        if account_values:
+            await tx.execute(
+                accounts.update().where(accounts.c.id == account_id).values(**account_values)
+            )
+        if user_values:
+            await tx.execute(
+                users.update().where(users.c.account_id == account_id).values(**user_values)
+            )
+        if was_locked and changes.locked is False:
+            await accept_all_follow_requests(tx, account_id)
+
+
+async def _html_renderer(
+    tx: Transaction, texts: list[str], base_url: str, domain: str
+) -> Callable[[str], str]:
+    """A text → HTML function whose mentions link to the local accounts they name (looked
+    up once for all `texts`; mentions of unknown or remote accounts stay text)."""
+    names: dict[str, str] = {}
+    for text in texts:
+        for mention in extract_mentions(text):
+            name = local_username(mention.text, domain)
+            if name is not None:
+                names[mention.text] = name.lower()
+    found: dict[str, str] = {}
+    if names:
+        rows = await tx.fetch_all(
+            sa.select(accounts.c.username_lower, accounts.c.username).where(
+                accounts.c.username_lower.in_(set(names.values())),
+                accounts.c.suspended_at.is_(None),
             )
         )
-    return NewAccount(account_id, username)
+        found = {row.username_lower: row.username for row in rows}
+
+    def mention_url(acct: str) -> str | None:
+        username = found.get(names.get(acct, ""))
+        return None if username is None else f"{base_url}/@{username}"
+
+    def tag_url(name: str) -> str:
+        return f"{base_url}/tags/{name.lower()}"
+
+    def render(text: str) -> str:
+        return render_html(text, mention_url=mention_url, tag_url=tag_url)
+
+    return render
+
+
+def _inline(html: str) -> str:
+    """A field value is one line: Mastodon shows it without the paragraph wrapper."""
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        return html[3:-4]
+    return html

@@ -6,14 +6,17 @@ from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import FromClause
 
 from roost.accounts.entities import Account, CredentialAccount, Field, Role, Source
 from roost.accounts.tables import accounts, users
 from roost.db import Database
+from roost.errors import NotFound
 from roost.graph.tables import follow_requests
 from roost.timeutil import iso, iso_date
 
-ACCOUNT_COLUMNS = [c for c in accounts.c]
+ACCOUNT_COLUMNS = list(accounts.c)
 
 
 def account_entity(row: Any, base_url: str) -> Account:
@@ -52,13 +55,12 @@ def account_entity(row: Any, base_url: str) -> Account:
 
 
 async def render_accounts(db: Database, ids: Iterable[int], base_url: str) -> dict[int, Account]:
-    """Account entities for `ids`, in one query. Suspended accounts are left out."""
+    """Account entities for `ids`, in one query. Accounts not shown (suspended, awaiting
+    approval) are left out."""
     wanted = set(ids)
     if not wanted:
         return {}
-    rows = await db.fetch_all(
-        sa.select(accounts).where(accounts.c.id.in_(wanted), accounts.c.suspended_at.is_(None))
-    )
+    rows = await db.fetch_all(sa.select(accounts).where(accounts.c.id.in_(wanted), account_shown()))
     return {row.id: account_entity(row, base_url) for row in rows}
 
 
@@ -69,9 +71,9 @@ async def render_account_list(db: Database, ids: list[int], base_url: str) -> li
 
 
 async def access_account(db: Database, account_id: int) -> Any | None:
-    """An account row by id; None if unknown or suspended."""
+    """An account row by id; None if unknown, suspended or awaiting approval."""
     return await db.fetch_one(
-        sa.select(accounts).where(accounts.c.id == account_id, accounts.c.suspended_at.is_(None))
+        sa.select(accounts).where(accounts.c.id == account_id, account_shown())
     )
 
 
@@ -125,3 +127,53 @@ async def render_credential_account(
         if row.admin
         else Role(id="-99", name="", color="", permissions="0", highlighted=False),
     )
+
+
+def account_shown(a: FromClause = accounts) -> ColumnElement[bool]:
+    """SQL condition: the account row `a` is shown at all (not suspended, and not a
+    registration still waiting for approval)."""
+    return sa.and_(
+        a.c.suspended_at.is_(None),
+        ~sa.exists().where(users.c.account_id == a.c.id, users.c.approved.is_(False)),
+    )
+
+
+async def access_shown_account(db: Database, account_id: int) -> Any:
+    """An account row by id; NotFound if unknown, suspended or awaiting approval."""
+    row = await db.fetch_one(
+        sa.select(accounts).where(accounts.c.id == account_id, account_shown())
+    )
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def local_username(acct: str, domain: str) -> str | None:
+    """`name`, `@name` or `name@<our domain>` → `name`; None for another server's account."""
+    name, _, host = acct.strip().removeprefix("@").partition("@")
+    if host and host.lower() != domain.lower():
+        return None
+    return name or None
+
+
+async def access_account_by_acct(db: Database, acct: str, domain: str) -> Any:
+    """An account row by its acct (`name` or `name@<our domain>`); NotFound otherwise."""
+    name = local_username(acct, domain)
+    if name is None or len(name) > 30:
+        raise NotFound()
+    row = await db.fetch_one(
+        sa.select(accounts).where(accounts.c.username_lower == name.lower(), account_shown())
+    )
+    if row is None:
+        raise NotFound()
+    return row
+
+
+async def render_shown_accounts(db: Database, ids: list[int], base_url: str) -> list[Account]:
+    """Accounts in the order of `ids` (one query), leaving out those not shown."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return []
+    rows = await db.fetch_all(sa.select(accounts).where(accounts.c.id.in_(wanted), account_shown()))
+    by_id = {row.id: account_entity(row, base_url) for row in rows}
+    return [by_id[i] for i in wanted if i in by_id]

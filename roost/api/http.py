@@ -9,6 +9,7 @@ which `/api/openapi.json` is generated.
 
 from __future__ import annotations
 
+import builtins
 import json
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -74,40 +75,48 @@ class Params:
                     form = await request.form()
                 except Exception as exc:  # malformed multipart bodies raise several types
                     raise ApiError(400, "The request body could not be parsed") from exc
-                for key, value in form.multi_items():
-                    _add(data, key, value)
+                for key, form_value in form.multi_items():
+                    _add(data, key, form_value)
         return cls(data)
 
-    def has(self, name: str) -> bool:
+    def has(self, name: builtins.str) -> builtins.bool:
         return name in self._data
 
-    def raw(self, name: str) -> Any:
+    def raw(self, name: builtins.str) -> Any:
         values = self._data.get(name)
         return values[-1] if values else None
 
-    def str(self, name: str, default: str | None = None, *, max_len: int | None = None) -> Any:
+    def str(
+        self,
+        name: builtins.str,
+        default: builtins.str | None = None,
+        *,
+        max_len: builtins.int | None = None,
+    ) -> Any:
         """A string parameter (None/default when absent). Typed Any for terse call sites."""
         value = self.raw(name)
         if value is None:
             return default
         if isinstance(value, UploadFile):
             raise ApiError(422, f"Validation failed: {name} must be text, not a file")
-        text = value if isinstance(value, str) else _scalar_text(name, value)
+        text = value if isinstance(value, builtins.str) else _scalar_text(name, value)
         if max_len is not None and len(text) > max_len:
             raise ApiError(422, f"Validation failed: {name} is too long (maximum {max_len})")
         return text
 
-    def required_str(self, name: str, *, max_len: int | None = None) -> str:
-        value: str | None = self.str(name, max_len=max_len)
+    def required_str(
+        self, name: builtins.str, *, max_len: builtins.int | None = None
+    ) -> builtins.str:
+        value: builtins.str | None = self.str(name, max_len=max_len)
         if value is None or not value.strip():
             raise ApiError(422, f"Validation failed: {name} can't be blank")
         return value
 
-    def bool(self, name: str, default: bool | None = None) -> Any:
+    def bool(self, name: builtins.str, default: builtins.bool | None = None) -> Any:
         value = self.raw(name)
         if value is None:
             return default
-        if isinstance(value, bool):
+        if isinstance(value, builtins.bool):
             return value
         text = str(value).strip().lower()
         if text in TRUE_VALUES:
@@ -117,13 +126,18 @@ class Params:
         raise ApiError(422, f"Validation failed: {name} must be true or false")
 
     def int(
-        self, name: str, default: int | None = None, *, lo: int | None = None, hi: int | None = None
+        self,
+        name: builtins.str,
+        default: builtins.int | None = None,
+        *,
+        lo: builtins.int | None = None,
+        hi: builtins.int | None = None,
     ) -> Any:
         value = self.raw(name)
         if value is None or value == "":
             return default
         try:
-            number = int(value) if not isinstance(value, bool) else None
+            number = int(value) if not isinstance(value, builtins.bool) else None
         except (TypeError, ValueError):
             number = None
         if number is None:
@@ -134,14 +148,14 @@ class Params:
             number = hi
         return number
 
-    def id(self, name: str) -> int | None:
+    def id(self, name: builtins.str) -> builtins.int | None:
         """An id parameter: absent → None; anything but digits → 400."""
         value = self.raw(name)
         if value is None or value == "":
             return None
         return parse_id(str(value), name=name)
 
-    def list(self, name: str) -> list[Any]:
+    def list(self, name: builtins.str) -> builtins.list[Any]:
         """A list parameter, given as `name[]=a&name[]=b`, `name=a`, or a JSON array."""
         return [v for v in self._data.get(name, []) if v is not None]
 

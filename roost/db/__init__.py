@@ -18,7 +18,6 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
-from sqlalchemy.pool import NullPool
 
 from roost.db.metadata import metadata
 
@@ -84,10 +83,9 @@ class Database(_Runner):
         self.query_count = 0
         self._write_lock = asyncio.Lock()
         if self.is_sqlite:
-            # One connection per checkout: SQLite connections are cheap and WAL lets
-            # readers run beside the single writer.
+            # WAL lets pooled reader connections run beside the one writer.
             self.engine: AsyncEngine = create_async_engine(
-                url, echo=echo, poolclass=NullPool if ":memory:" not in url else None
+                url, echo=echo, pool_size=8, max_overflow=8
             )
             _sqlite_pragmas(self.engine)
         else:
@@ -96,11 +94,13 @@ class Database(_Runner):
             )
         event.listen(self.engine.sync_engine, "before_cursor_execute", self._count)
 
-    def _count(self, *args: Any) -> None:
+    def _count(self, _conn: Any, _cursor: Any, statement: str, *args: Any) -> None:
         self.query_count += 1
 
     async def _conn_execute(self, stmt: sa.Executable) -> sa.CursorResult[Any]:
+        # Reads run in autocommit: no BEGIN/COMMIT round trips around a single SELECT.
         async with self.engine.connect() as conn:
+            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
             result = await conn.execute(stmt)
             # Buffer rows so the connection can go back before the caller reads them.
             buffered = result.freeze()
@@ -150,5 +150,7 @@ def _sqlite_pragmas(engine: AsyncEngine) -> None:
 
     @event.listens_for(sync_engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
-        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        # Only write transactions begin; reads run in autocommit mode.
+        mode = conn.get_execution_options().get("sqlite_begin")
+        if mode is not None:
+            conn.exec_driver_sql(f"BEGIN {mode}")

@@ -36,6 +36,7 @@ async def notify(
                     mutes.c.account_id == account_id,
                     mutes.c.target_account_id == from_account_id,
                     mutes.c.hide_notifications.is_(True),
+                    sa.or_(mutes.c.expires_at.is_(None), mutes.c.expires_at > utcnow()),
                 ),
             )
         )

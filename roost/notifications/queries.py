@@ -17,7 +17,7 @@ from roost.notifications.tables import NOTIFICATION_TYPES, notifications
 from roost.statuses.queries import render_statuses, visible_to
 from roost.statuses.tables import statuses
 from roost.timelines.queries import Paging
-from roost.timeutil import iso
+from roost.timeutil import iso, utcnow
 
 
 def _visible(viewer_id: int) -> sa.Select[Any]:
@@ -25,11 +25,14 @@ def _visible(viewer_id: int) -> sa.Select[Any]:
     s = statuses.alias("ns")
     return sa.select(n).where(
         n.c.account_id == viewer_id,
-        ~sa.exists().where(blocks.c.account_id == viewer_id, blocks.c.target_account_id == n.c.from_account_id),
+        ~sa.exists().where(
+            blocks.c.account_id == viewer_id, blocks.c.target_account_id == n.c.from_account_id
+        ),
         ~sa.exists().where(
             mutes.c.account_id == viewer_id,
             mutes.c.target_account_id == n.c.from_account_id,
             mutes.c.hide_notifications.is_(True),
+            sa.or_(mutes.c.expires_at.is_(None), mutes.c.expires_at > utcnow()),
         ),
         sa.or_(
             n.c.status_id.is_(None),
@@ -61,7 +64,11 @@ async def list_notifications(
     if paging.since_id is not None:
         query = query.where(n.c.id > paging.since_id)
     if paging.min_id is not None:
-        rows = list(await db.fetch_all(query.where(n.c.id > paging.min_id).order_by(n.c.id.asc()).limit(paging.limit)))
+        rows = list(
+            await db.fetch_all(
+                query.where(n.c.id > paging.min_id).order_by(n.c.id.asc()).limit(paging.limit)
+            )
+        )
         rows.reverse()
         return rows
     return list(await db.fetch_all(query.order_by(n.c.id.desc()).limit(paging.limit)))

@@ -1,15 +1,52 @@
-"""Writes for OAuth: issuing and revoking access tokens."""
+"""Writes for OAuth: registering apps, authorization codes, and issuing, refreshing and
+revoking access tokens."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import re
 import secrets
 from dataclasses import dataclass
+from datetime import UTC, timedelta
+from typing import Any
+from urllib.parse import urlsplit
 
+import sqlalchemy as sa
+
+from roost.accounts.tables import accounts, users
 from roost.db import Database, Transaction
+from roost.errors import Invalid, RoostError
 from roost.ids import new_id
-from roost.oauth.queries import token_hash
-from roost.oauth.tables import tokens
+from roost.oauth.queries import Login, OAuthApp, token_hash
+from roost.oauth.scopes import covers_all, parse_scopes, unknown_scopes
+from roost.oauth.tables import apps, oauth_codes, tokens
 from roost.timeutil import utcnow
+
+OOB_URI = "urn:ietf:wg:oauth:2.0:oob"
+CODE_TTL = timedelta(minutes=10)
+MAX_APP_NAME = 60  # Mastodon's limit
+MAX_REDIRECT_URIS = 10
+MAX_URI = 1000  # oauth_codes.redirect_uri
+MAX_WEBSITE = 500  # apps.website
+# Redirecting a browser to these would run code or read local files.
+FORBIDDEN_SCHEMES = frozenset({"javascript", "data", "vbscript", "file", "blob", "about"})
+SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]*$")
+# RFC 7636: verifiers (and S256 challenges) are 43 to 128 unreserved characters.
+PKCE_RE = re.compile(r"^[A-Za-z0-9._~-]{43,128}$")
+
+
+class OAuthError(RoostError):
+    """An RFC 6749 error: `error` is the RFC code, `message` its human description."""
+
+    def __init__(self, error: str, description: str, status: int = 400) -> None:
+        super().__init__(description, status=status)
+        self.error = error
+
+
+def invalid_grant(description: str) -> OAuthError:
+    return OAuthError("invalid_grant", description)
 
 
 @dataclass(frozen=True)
@@ -45,7 +82,8 @@ async def issue_token(
             created_at=now,
         )
     )
-    return IssuedToken(token_id, access, refresh_token, scopes, int(now.timestamp()))
+    created_at = int(now.replace(tzinfo=UTC).timestamp())  # `now` is naive UTC
+    return IssuedToken(token_id, access, refresh_token, scopes, created_at)
 
 
 async def do_create_token(
@@ -54,3 +92,317 @@ async def do_create_token(
     """Issue a token in its own transaction (`roost tokens create`, tests)."""
     async with db.transaction() as tx:
         return await issue_token(tx, account_id=account_id, app_id=app_id, scopes=scopes)
+
+
+# --- Registering apps ---------------------------------------------------------------
+
+
+def _check_printable(value: str, what: str) -> None:
+    # These values end up in Location and CSP headers: ASCII without controls or spaces.
+    if not value.isascii() or any(ord(c) <= 0x20 or ord(c) == 0x7F for c in value):
+        raise Invalid(f"{what} must be an absolute URI without spaces or non-ASCII characters")
+
+
+def check_redirect_uri(uri: str) -> None:
+    """An absolute URI without a fragment (custom schemes are fine, for mobile apps), or
+    `urn:ietf:wg:oauth:2.0:oob`."""
+    if uri == OOB_URI:
+        return
+    if len(uri) > MAX_URI:
+        raise Invalid(f"Redirect URI is too long (maximum is {MAX_URI} characters)")
+    _check_printable(uri, "Redirect URI")
+    try:
+        parts = urlsplit(uri)
+        host = parts.hostname
+    except ValueError as exc:
+        raise Invalid("Redirect URI must be an absolute URI") from exc
+    if not SCHEME_RE.match(parts.scheme) or not (parts.netloc or parts.path):
+        raise Invalid("Redirect URI must be an absolute URI")
+    if parts.scheme in FORBIDDEN_SCHEMES:
+        raise Invalid(f"Redirect URI must not use the {parts.scheme}: scheme")
+    if parts.scheme in ("http", "https") and not host:
+        raise Invalid("Redirect URI must be an absolute URI")
+    if parts.fragment or uri.endswith("#"):
+        raise Invalid("Redirect URI must not contain a fragment")
+
+
+def check_redirect_uris(values: list[Any]) -> list[str]:
+    """Redirect URIs given as a list, or as one string separated by newlines or spaces."""
+    uris: list[str] = []
+    for value in values:
+        if not isinstance(value, str):
+            raise Invalid("Redirect URI must be text")
+        for uri in value.split():
+            if uri not in uris:
+                uris.append(uri)
+    if not uris:
+        raise Invalid("Redirect URI can't be blank")
+    if len(uris) > MAX_REDIRECT_URIS:
+        raise Invalid(f"Too many redirect URIs (maximum is {MAX_REDIRECT_URIS})")
+    for uri in uris:
+        check_redirect_uri(uri)
+    return uris
+
+
+def check_website(website: str | None) -> str | None:
+    """An http(s) URL or nothing: the consent page links to it."""
+    website = (website or "").strip()
+    if not website:
+        return None
+    if len(website) > MAX_WEBSITE:
+        raise Invalid(f"Website is too long (maximum is {MAX_WEBSITE} characters)")
+    _check_printable(website, "Website")
+    try:
+        parts = urlsplit(website)
+        host = parts.hostname
+    except ValueError as exc:
+        raise Invalid("Website must be an http or https URL") from exc
+    if parts.scheme not in ("http", "https") or not host:
+        raise Invalid("Website must be an http or https URL")
+    return website
+
+
+def check_scopes(text: str | None) -> list[str]:
+    """Registered scopes: known Mastodon scopes, `read` when none are given."""
+    scopes = parse_scopes(text)
+    unknown = unknown_scopes(scopes)
+    if unknown:
+        raise Invalid(f"Scopes contain unknown values: {', '.join(unknown)}")
+    return scopes
+
+
+async def do_create_app(
+    db: Database,
+    *,
+    name: str,
+    redirect_uris: list[Any],
+    scopes: str | None,
+    website: str | None,
+) -> OAuthApp:
+    """Register an OAuth application; 422 on a blank name, a bad URI or an unknown scope."""
+    name = name.strip()
+    if not name:
+        raise Invalid("Application name can't be blank")
+    if len(name) > MAX_APP_NAME:
+        raise Invalid(f"Application name is too long (maximum is {MAX_APP_NAME} characters)")
+    app = OAuthApp(
+        id=new_id(),
+        name=name,
+        website=check_website(website),
+        redirect_uris=check_redirect_uris(redirect_uris),
+        scopes=check_scopes(scopes),
+        client_id=secrets.token_urlsafe(32),
+        client_secret=secrets.token_urlsafe(32),
+    )
+    async with db.transaction() as tx:
+        await tx.execute(
+            apps.insert().values(
+                id=app.id,
+                name=app.name,
+                website=app.website,
+                redirect_uris="\n".join(app.redirect_uris),
+                scopes=" ".join(app.scopes),
+                client_id=app.client_id,
+                client_secret=app.client_secret,
+                created_at=utcnow(),
+            )
+        )
+    return app
+
+
+# --- Authorization codes --------------------------------------------------------------
+
+
+def pkce_s256(verifier: str) -> str:
+    """RFC 7636 S256: base64url(sha256(verifier)) without padding."""
+    digest = hashlib.sha256(verifier.encode("ascii")).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def login_problem(login: Login) -> str | None:
+    """Why this (correctly authenticated) user may not authorize apps, if they may not."""
+    if login.suspended:
+        return "This account is suspended."
+    if not login.approved:
+        return "This account is still waiting for approval by the moderators."
+    return None
+
+
+async def do_create_code(
+    db: Database,
+    *,
+    app: OAuthApp,
+    account_id: int,
+    redirect_uri: str,
+    scopes: list[str],
+    code_challenge: str | None,
+) -> str:
+    """Create a single-use authorization code, valid for 10 minutes. Only its hash is
+    stored. Expired codes are swept here: the table only ever holds a few minutes' worth."""
+    code = secrets.token_urlsafe(32)
+    now = utcnow()
+    async with db.transaction() as tx:
+        await tx.execute(sa.delete(oauth_codes).where(oauth_codes.c.expires_at < now))
+        await tx.execute(
+            oauth_codes.insert().values(
+                code_hash=token_hash(code),
+                app_id=app.id,
+                account_id=account_id,
+                redirect_uri=redirect_uri,
+                scopes=" ".join(scopes),
+                code_challenge=code_challenge,
+                code_challenge_method="S256" if code_challenge else None,
+                expires_at=now + CODE_TTL,
+            )
+        )
+    return code
+
+
+async def _account_usable(tx: Transaction, account_id: int) -> bool:
+    row = await tx.fetch_one(
+        sa.select(users.c.approved, accounts.c.suspended_at)
+        .select_from(users.join(accounts, accounts.c.id == users.c.account_id))
+        .where(users.c.account_id == account_id)
+    )
+    return row is not None and bool(row.approved) and row.suspended_at is None
+
+
+async def do_exchange_code(
+    db: Database,
+    *,
+    app: OAuthApp,
+    code: str,
+    redirect_uri: str,
+    code_verifier: str | None,
+) -> IssuedToken:
+    """Trade an authorization code for an access and a refresh token (grant_type
+    authorization_code). The code works once; PKCE is verified when a challenge was given."""
+    key = token_hash(code)
+    now = utcnow()
+    async with db.transaction() as tx:
+        row = await tx.fetch_one(sa.select(oauth_codes).where(oauth_codes.c.code_hash == key))
+        if row is None or row.app_id != app.id:
+            raise invalid_grant("The authorization code is invalid")
+        if row.used_at is not None:
+            raise invalid_grant("The authorization code has already been used")
+        if row.expires_at <= now:
+            raise invalid_grant("The authorization code has expired")
+        if row.redirect_uri != redirect_uri:
+            raise invalid_grant("The redirect_uri does not match the authorization request")
+        if row.code_challenge:
+            if not code_verifier or not PKCE_RE.match(code_verifier):
+                raise invalid_grant("A valid code_verifier is required")
+            if not hmac.compare_digest(pkce_s256(code_verifier), row.code_challenge):
+                raise invalid_grant("The code_verifier does not match the code_challenge")
+        elif code_verifier:
+            # OAuth 2.1: a verifier without a stored challenge means a downgraded request.
+            raise invalid_grant("No code_challenge was given in the authorization request")
+        if not await _account_usable(tx, row.account_id):
+            raise invalid_grant("The account cannot sign in")
+        result = await tx.execute(
+            sa.update(oauth_codes)
+            .where(oauth_codes.c.code_hash == key, oauth_codes.c.used_at.is_(None))
+            .values(used_at=now)
+        )
+        if result.rowcount != 1:
+            raise invalid_grant("The authorization code has already been used")
+        return await issue_token(
+            tx, account_id=row.account_id, app_id=app.id, scopes=row.scopes, refresh=True
+        )
+
+
+# --- Other grants and revocation ----------------------------------------------------------
+
+
+def check_token_scopes(app: OAuthApp, text: str | None) -> list[str]:
+    """Scopes a token request asks for: known, and covered by what the app registered."""
+    scopes = parse_scopes(text)
+    if unknown_scopes(scopes) or not covers_all(app.scopes, scopes):
+        raise OAuthError(
+            "invalid_scope",
+            "The requested scope is invalid, unknown, or not registered for this application",
+        )
+    return scopes
+
+
+async def do_client_credentials(db: Database, *, app: OAuthApp, scope: str | None) -> IssuedToken:
+    """An app-only token (no account, no refresh token) for grant_type client_credentials."""
+    scopes = check_token_scopes(app, scope)
+    async with db.transaction() as tx:
+        return await issue_token(tx, account_id=None, app_id=app.id, scopes=" ".join(scopes))
+
+
+async def do_password_token(
+    db: Database, *, app: OAuthApp, login: Login, scope: str | None
+) -> IssuedToken:
+    """A user token for grant_type password; the caller has verified the password."""
+    scopes = check_token_scopes(app, scope)
+    problem = login_problem(login)
+    if problem:
+        raise invalid_grant(problem)
+    async with db.transaction() as tx:
+        return await issue_token(
+            tx, account_id=login.account_id, app_id=app.id, scopes=" ".join(scopes), refresh=True
+        )
+
+
+async def do_refresh_token(
+    db: Database, *, app: OAuthApp, refresh_token: str, scope: str | None
+) -> tuple[IssuedToken, str]:
+    """Rotate a refresh token: a new access and refresh token replace the old pair, which is
+    revoked (as Doorkeeper does by default). Returns the new token and the old token's hash,
+    for the caller to drop from the token cache."""
+    now = utcnow()
+    async with db.transaction() as tx:
+        row = await tx.fetch_one(
+            sa.select(tokens).where(
+                tokens.c.refresh_hash == token_hash(refresh_token), tokens.c.revoked_at.is_(None)
+            )
+        )
+        if row is None or row.app_id != app.id:
+            raise invalid_grant("The refresh token is invalid")
+        scopes = row.scopes.split()
+        if scope is not None and scope.strip():
+            wanted = parse_scopes(scope)
+            if unknown_scopes(wanted) or not covers_all(scopes, wanted):
+                raise OAuthError("invalid_scope", "The requested scope exceeds the original grant")
+            scopes = wanted
+        if row.account_id is not None and not await _account_usable(tx, row.account_id):
+            raise invalid_grant("The account cannot sign in")
+        result = await tx.execute(
+            sa.update(tokens)
+            .where(tokens.c.id == row.id, tokens.c.revoked_at.is_(None))
+            .values(revoked_at=now, refresh_hash=None)
+        )
+        if result.rowcount != 1:
+            raise invalid_grant("The refresh token is invalid")
+        issued = await issue_token(
+            tx, account_id=row.account_id, app_id=app.id, scopes=" ".join(scopes), refresh=True
+        )
+    return issued, str(row.token_hash)
+
+
+async def do_revoke_token(db: Database, *, app: OAuthApp, token: str) -> str | None:
+    """Revoke an access token (or the pair a refresh token belongs to). Unknown tokens are
+    ignored (RFC 7009); another app's token is refused. Returns the access token's hash, for
+    the caller to drop from the token cache."""
+    key = token_hash(token)
+    async with db.transaction() as tx:
+        row = await tx.fetch_one(
+            sa.select(tokens.c.id, tokens.c.app_id, tokens.c.token_hash, tokens.c.revoked_at).where(
+                sa.or_(tokens.c.token_hash == key, tokens.c.refresh_hash == key)
+            )
+        )
+        if row is None:
+            return None
+        if row.app_id != app.id:
+            raise OAuthError(
+                "unauthorized_client", "You are not authorized to revoke this token", status=403
+            )
+        if row.revoked_at is None:
+            await tx.execute(
+                sa.update(tokens)
+                .where(tokens.c.id == row.id)
+                .values(revoked_at=utcnow(), refresh_hash=None)
+            )
+    return str(row.token_hash)

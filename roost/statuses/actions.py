@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from roost.accounts.queries import local_username
 from roost.accounts.tables import accounts, users
 from roost.db import Database, Transaction
 from roost.errors import Forbidden, Invalid, NotFound, RoostError
@@ -91,7 +92,9 @@ async def do_post_status(
             raise NotFound()
 
     entities = extract_entities(text)
-    mention_names = {e.text.split("@", 1)[0].lower() for e in entities if e.kind == "mention"}
+    mention_names = {
+        local for e in entities if e.kind == "mention" and (local := _local_name(e.text, base_url))
+    }
     tag_names: dict[str, str] = {}
     for e in entities:
         if e.kind == "hashtag":
@@ -106,8 +109,10 @@ async def do_post_status(
             )
         )
         visibility = post.visibility or (prefs.default_visibility if prefs else "public")
-        sensitive = post.sensitive if post.sensitive is not None else bool(
-            prefs.default_sensitive if prefs else False
+        sensitive = (
+            post.sensitive
+            if post.sensitive is not None
+            else bool(prefs.default_sensitive if prefs else False)
         )
         if post.spoiler_text:
             sensitive = True
@@ -123,8 +128,8 @@ async def do_post_status(
         content = render_html(
             text,
             mention_url=lambda acct: (
-                f"{base_url}/@{mentioned[acct.split('@', 1)[0].lower()][1]}"
-                if acct.split("@", 1)[0].lower() in mentioned
+                f"{base_url}/@{mentioned[name][1]}"
+                if (name := _local_name(acct, base_url)) in mentioned
                 else None
             ),
             tag_url=lambda tag: f"{base_url}/tags/{tag.lower()}",
@@ -192,9 +197,12 @@ async def do_post_status(
     return status_id
 
 
-async def _attach_tags(
-    tx: Transaction, status_id: int, names: dict[str, str], now: Any
-) -> None:
+def _local_name(acct: str, base_url: str) -> str:
+    """`bob` or `bob@this.domain` → "bob"; a remote acct (no federation yet) → ""."""
+    return (local_username(acct, base_url.split("://", 1)[1]) or "").lower()
+
+
+async def _attach_tags(tx: Transaction, status_id: int, names: dict[str, str], now: Any) -> None:
     existing = {
         r.name_lower: r.id
         for r in await tx.fetch_all(
@@ -340,7 +348,9 @@ async def do_unreblog(db: Database, actor_id: int, status_id: int) -> int:
 async def _bump(tx: Transaction, table: sa.Table, row_id: int, column: str, by: int) -> None:
     col = table.c[column]
     await tx.execute(
-        table.update().where(table.c.id == row_id).values({column: sa.case((col + by < 0, 0), else_=col + by)})
+        table.update()
+        .where(table.c.id == row_id)
+        .values({column: sa.case((col + by < 0, 0), else_=col + by)})
     )
 
 
@@ -418,9 +428,13 @@ async def do_pin(db: Database, actor_id: int, status_id: int, on: bool) -> int:
     return int(target.id)
 
 
-async def _add_interaction(tx: Transaction, table: sa.Table, account_id: int, status_id: int) -> bool:
+async def _add_interaction(
+    tx: Transaction, table: sa.Table, account_id: int, status_id: int
+) -> bool:
     exists = await tx.scalar(
-        sa.select(table.c.id).where(table.c.account_id == account_id, table.c.status_id == status_id)
+        sa.select(table.c.id).where(
+            table.c.account_id == account_id, table.c.status_id == status_id
+        )
     )
     if exists is not None:
         return False
@@ -439,4 +453,3 @@ async def _remove_interaction(
         table.delete().where(table.c.account_id == account_id, table.c.status_id == status_id)
     )
     return bool(result.rowcount)
-

@@ -32,7 +32,7 @@ from roost.statuses.tables import (
     statuses,
     tags,
 )
-from roost.timeutil import iso, iso_or_none
+from roost.timeutil import iso, iso_or_none, utcnow
 
 
 def visible_to(s: FromClause, viewer_id: int | None) -> ColumnElement[bool]:
@@ -73,7 +73,9 @@ def not_muted(s: FromClause, viewer_id: int | None) -> ColumnElement[bool]:
     if viewer_id is None:
         return sa.true()
     return ~sa.exists().where(
-        mutes.c.account_id == viewer_id, mutes.c.target_account_id == s.c.account_id
+        mutes.c.account_id == viewer_id,
+        mutes.c.target_account_id == s.c.account_id,
+        sa.or_(mutes.c.expires_at.is_(None), mutes.c.expires_at > utcnow()),
     )
 
 

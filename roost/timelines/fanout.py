@@ -55,6 +55,4 @@ async def fan_out_status(
     select = sa.select(
         f.c.account_id, sa.literal(status_id, sa.BigInteger), sa.literal(author_id, sa.BigInteger)
     ).where(*cond)
-    await tx.execute(
-        home_feed.insert().from_select(["owner_id", "status_id", "author_id"], select)
-    )
+    await tx.execute(home_feed.insert().from_select(["owner_id", "status_id", "author_id"], select))

@@ -20,7 +20,9 @@ class Marker(msgspec.Struct, kw_only=True):
     updated_at: str
 
 
-async def access_markers(db: Database, account_id: int, timelines: Sequence[str]) -> dict[str, Marker]:
+async def access_markers(
+    db: Database, account_id: int, timelines: Sequence[str]
+) -> dict[str, Marker]:
     """The viewer's markers for the given timelines (those never set are absent)."""
     wanted = [t for t in timelines if t in TIMELINES]
     if not wanted:
@@ -29,7 +31,9 @@ async def access_markers(db: Database, account_id: int, timelines: Sequence[str]
         sa.select(markers).where(markers.c.account_id == account_id, markers.c.timeline.in_(wanted))
     )
     return {
-        r.timeline: Marker(last_read_id=str(r.last_read_id), version=r.version, updated_at=iso(r.updated_at))
+        r.timeline: Marker(
+            last_read_id=str(r.last_read_id), version=r.version, updated_at=iso(r.updated_at)
+        )
         for r in rows
     }
 

@@ -41,7 +41,11 @@ async def home_timeline(db: Database, viewer_id: int, paging: Paging) -> list[in
 
 
 async def public_timeline(
-    db: Database, viewer_id: int | None, paging: Paging, *, remote: bool = False,
+    db: Database,
+    viewer_id: int | None,
+    paging: Paging,
+    *,
+    remote: bool = False,
     only_media: bool = False,
 ) -> list[int]:
     """Public posts of this server, without reblogs and replies to others (Mastodon's rule)."""
@@ -73,7 +77,9 @@ async def tag_timeline(
         return []
     query, s, _ = timeline_select(viewer_id)
     wanted = [tag.lower(), *(t.lower() for t in any_tags or [])]
-    query = query.where(s.c.visibility == "public", s.c.reblog_of_id.is_(None), s.c.id.in_(_tagged(wanted)))
+    query = query.where(
+        s.c.visibility == "public", s.c.reblog_of_id.is_(None), s.c.id.in_(_tagged(wanted))
+    )
     for name in all_tags or []:
         query = query.where(s.c.id.in_(_tagged([name.lower()])))
     if none_tags:
@@ -124,9 +130,11 @@ async def interactions_timeline(
 ) -> tuple[list[int], list[int]]:
     """The viewer's favourites or bookmarks, newest first: (status ids, row ids for paging)."""
     query, s, _ = timeline_select(viewer_id, hide_muted=False)
-    query = query.add_columns(table.c.id.label("row_id")).join(
-        table, table.c.status_id == s.c.id
-    ).where(table.c.account_id == viewer_id)
+    query = (
+        query.add_columns(table.c.id.label("row_id"))
+        .join(table, table.c.status_id == s.c.id)
+        .where(table.c.account_id == viewer_id)
+    )
     paged = page(query, table.c.id, max_id=paging.max_id, since_id=paging.since_id,
                  min_id=paging.min_id, limit=paging.limit)  # fmt: skip
     rows = list(await db.fetch_all(paged))
@@ -139,7 +147,9 @@ FAVOURITES = favourites
 BOOKMARKS = bookmarks
 
 
-async def context(db: Database, viewer_id: int | None, status_id: int) -> tuple[list[int], list[int]]:
+async def context(
+    db: Database, viewer_id: int | None, status_id: int
+) -> tuple[list[int], list[int]]:
     """A thread around a status: (ancestors oldest first, descendants depth-first)."""
     root = await access_status(db, viewer_id, status_id)
     if root.reblog_of_id is not None:
@@ -172,6 +182,8 @@ async def context(db: Database, viewer_id: int | None, status_id: int) -> tuple[
     if viewer_id is not None:
         # Hide muted accounts' replies, as Mastodon does, but never the viewer's own.
         query, s, _ = timeline_select(viewer_id)
-        unmuted = set(await db.scalars(query.where(s.c.id.in_(descendants)))) if descendants else set()
+        unmuted = (
+            set(await db.scalars(query.where(s.c.id.in_(descendants)))) if descendants else set()
+        )
         descendants = [d for d in descendants if d in unmuted]
     return [a for a in ancestors if a in allowed], [d for d in descendants if d in allowed]

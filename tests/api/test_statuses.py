@@ -103,7 +103,9 @@ async def test_bad_input(client: httpx.AsyncClient, alice: User) -> None:
     r = await client.post("/api/v1/statuses", json={"status": "hi"})
     assert r.status_code == 401
     r = await client.post(
-        "/api/v1/statuses", content=b"{not json", headers={**alice.auth, "Content-Type": "application/json"}
+        "/api/v1/statuses",
+        content=b"{not json",
+        headers={**alice.auth, "Content-Type": "application/json"},
     )
     assert r.status_code == 400
     r = await client.get("/api/v1/statuses/abc")

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import msgspec
 import sqlalchemy as sa
 from starlette.responses import PlainTextResponse, Response
 
 from roost import MASTODON_VERSION, __version__
+from roost.accounts.entities import Account
 from roost.accounts.queries import render_account_list
 from roost.accounts.tables import accounts, users
 from roost.api.http import Api, ApiRequest, json_response
 from roost.statuses.tables import statuses
-
 
 api = Api()
 
@@ -33,8 +35,8 @@ class InstanceV1(msgspec.Struct, kw_only=True):
     registrations: bool
     approval_required: bool
     invites_enabled: bool
-    configuration: dict[str, dict[str, object]]
-    contact_account: object
+    configuration: dict[str, dict[str, Any]]
+    contact_account: Account | None
     rules: list[dict[str, str]]
 
 
@@ -45,17 +47,17 @@ class InstanceV2(msgspec.Struct, kw_only=True):
     source_url: str
     description: str
     usage: dict[str, dict[str, int]]
-    thumbnail: dict[str, object]
+    thumbnail: dict[str, Any]
     icon: list[dict[str, str]]
     languages: list[str]
-    configuration: dict[str, dict[str, object]]
-    registrations: dict[str, object]
+    configuration: dict[str, dict[str, Any]]
+    registrations: dict[str, Any]
     api_versions: dict[str, int]
-    contact: dict[str, object]
+    contact: dict[str, Any]
     rules: list[dict[str, str]]
 
 
-def _configuration(req: ApiRequest) -> dict[str, dict[str, object]]:
+def _configuration(req: ApiRequest) -> dict[str, dict[str, Any]]:
     s = req.roost.settings
     return {
         "urls": {"streaming": s.base_url.replace("http", "ws", 1), "status": ""},
@@ -85,9 +87,12 @@ def _configuration(req: ApiRequest) -> dict[str, dict[str, object]]:
     }
 
 
-async def _contact(req: ApiRequest) -> object:
+async def _contact(req: ApiRequest) -> Account | None:
     admin_ids = await req.roost.db.scalars(
-        sa.select(users.c.account_id).where(users.c.admin.is_(True)).order_by(users.c.account_id).limit(1)
+        sa.select(users.c.account_id)
+        .where(users.c.admin.is_(True))
+        .order_by(users.c.account_id)
+        .limit(1)
     )
     found = await render_account_list(req.roost.db, admin_ids, req.roost.settings.base_url)
     return found[0] if found else None
@@ -95,8 +100,12 @@ async def _contact(req: ApiRequest) -> object:
 
 async def _counts(req: ApiRequest) -> tuple[int, int]:
     db = req.roost.db
-    user_count = await db.scalar(sa.select(sa.func.count()).select_from(accounts).where(accounts.c.suspended_at.is_(None)))
-    status_count = await db.scalar(sa.select(sa.func.count()).select_from(statuses).where(statuses.c.reblog_of_id.is_(None)))
+    user_count = await db.scalar(
+        sa.select(sa.func.count()).select_from(accounts).where(accounts.c.suspended_at.is_(None))
+    )
+    status_count = await db.scalar(
+        sa.select(sa.func.count()).select_from(statuses).where(statuses.c.reblog_of_id.is_(None))
+    )
     return int(user_count or 0), int(status_count or 0)
 
 

@@ -26,7 +26,7 @@ async def get_markers(req: ApiRequest) -> Response:
            response=dict[str, Marker])  # fmt: skip
 async def save_markers(req: ApiRequest) -> Response:
     """Save reading positions: `home[last_read_id]`, `notifications[last_read_id]`."""
-    positions = {}
+    positions: dict[str, int] = {}
     for timeline in TIMELINES:
         value = req.params.id(f"{timeline}[last_read_id]")
         if value is not None:

@@ -7,10 +7,10 @@ from starlette.responses import Response
 
 from roost.api.http import Api, ApiRequest, json_response, page_response
 from roost.api.mastodon.statuses import paging
-from roost.notifications import queries
-from roost.notifications.entities import Notification
 from roost.errors import NotFound
+from roost.notifications import queries
 from roost.notifications.actions import do_dismiss_notifications
+from roost.notifications.entities import Notification
 from roost.timelines.tables import markers
 
 api = Api()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from starlette.responses import Response
 
@@ -152,21 +154,21 @@ _interaction("/api/v1/statuses/{id}/pin", "write:accounts", "pin", "Pin to profi
 _interaction("/api/v1/statuses/{id}/unpin", "write:accounts", "unpin", "Unpin from profile")
 
 
-async def _who(req: ApiRequest, query: sa.Select[tuple[int, int]]) -> Response:
+async def _who(req: ApiRequest, query: sa.Select[Any]) -> Response:
     p = paging(req, 40, 80)
     await access_status(req.roost.db, req.viewer_id, req.path_id())
-    row_id, account_id = query.selected_columns
+    row_id = query.selected_columns[0]
     if p.max_id is not None:
         query = query.where(row_id < p.max_id)
     if p.since_id is not None:
         query = query.where(row_id > p.since_id)
-    rows = list(await req.roost.db.fetch_all(query.order_by(row_id.desc()).limit(p.limit)))
+    rows: list[Any] = list(
+        await req.roost.db.fetch_all(query.order_by(row_id.desc()).limit(p.limit))
+    )
     accounts: list[Account] = await render_account_list(
         req.roost.db, [r[1] for r in rows], req.roost.settings.base_url
     )
-    return page_response(
-        req, accounts, rows[0][0] if rows else None, rows[-1][0] if rows else None
-    )
+    return page_response(req, accounts, rows[0][0] if rows else None, rows[-1][0] if rows else None)
 
 
 @api.route("/api/v1/statuses/{id}/reblogged_by", response=list[Account])

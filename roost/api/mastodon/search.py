@@ -1,0 +1,107 @@
+"""/api/v2/search (accounts, hashtags, our own status URLs) and /api/v1/tags/{name}."""
+
+from __future__ import annotations
+
+from starlette.responses import Response
+
+from roost.accounts.queries import access_account_by_acct, render_shown_accounts
+from roost.api.http import Api, ApiRequest, json_response
+from roost.api.mastodon.accounts import check_scope_if_token
+from roost.errors import NotFound, Unauthorized
+from roost.search.entities import SearchResults, Tag
+from roost.search.queries import (
+    access_tag,
+    local_url,
+    render_tags,
+    search_accounts,
+    search_tags,
+    unused_tag,
+    valid_tag_name,
+)
+from roost.statuses.queries import access_status, render_statuses
+
+api = Api()
+
+TYPES = ("accounts", "hashtags", "statuses")
+
+
+async def _resolve_url(
+    req: ApiRequest, name: str, status_id: int | None, author_id: int | None
+) -> tuple[list[int], list[int]]:
+    """(account ids, status ids) for the URL of one of our profiles or statuses."""
+    db = req.roost.db
+    try:
+        if status_id is None:
+            row = await access_account_by_acct(db, name, req.roost.settings.domain)
+            return [row.id], []
+        row = await access_status(db, req.viewer_id, status_id)
+    except NotFound:
+        return [], []
+    # A reblog has no page of its own, so no URL names it.
+    if row.reblog_of_id is not None or author_id not in (None, row.account_id):
+        return [], []
+    return [], [row.id]
+
+
+@api.route("/api/v2/search", response=SearchResults)
+async def search(req: ApiRequest) -> Response:
+    """Search accounts and hashtags by prefix of `q`; a URL of one of our statuses or
+    profiles finds that. Full-text status search is a later issue: `statuses` is otherwise
+    empty."""
+    check_scope_if_token(req, "read:search")
+    p = req.params
+    q = p.required_str("q", max_len=1000)
+    kind = p.str("type")
+    offset = p.int("offset", 0, lo=0) if kind else 0
+    if req.viewer_id is None and (offset or p.bool("resolve", False)):
+        # Mastodon keeps these to logged-in users; clients retry with a token.
+        raise Unauthorized("Search queries with offset or resolve need authentication")
+    limit = p.int("limit", 20, lo=1, hi=40)
+    settings = req.roost.settings
+    db = req.roost.db
+    account_ids: list[int] = []
+    status_ids: list[int] = []
+    tag_rows = []
+    url = local_url(q, settings.base_url)
+    if url is not None:
+        account_ids, status_ids = await _resolve_url(req, url[0], url[1], p.id("account_id"))
+    elif kind is None or kind in TYPES:
+        if kind in (None, "accounts"):
+            account_ids = await search_accounts(
+                db,
+                req.viewer_id,
+                q,
+                domain=settings.domain,
+                limit=limit,
+                offset=offset,
+                following=p.bool("following", False),
+            )
+        if kind in (None, "hashtags"):
+            tag_rows = await search_tags(db, q, limit=limit, offset=offset)
+    results = SearchResults(
+        accounts=await render_shown_accounts(db, account_ids, settings.base_url)
+        if kind in (None, "accounts")
+        else [],
+        statuses=await render_statuses(db, req.viewer_id, status_ids, settings.base_url)
+        if kind in (None, "statuses")
+        else [],
+        hashtags=await render_tags(
+            db, tag_rows, settings.base_url, logged_in=req.viewer_id is not None
+        ),
+    )
+    return json_response(results)
+
+
+@api.route("/api/v1/tags/{name}", response=Tag)
+async def show_tag(req: ApiRequest) -> Response:
+    """A hashtag with its use over the last week (never used: an empty history)."""
+    name = str(req.path["name"])
+    if not valid_tag_name(name):
+        raise NotFound()
+    settings = req.roost.settings
+    logged_in = req.viewer_id is not None
+    row = await access_tag(req.roost.db, name)
+    if row is None:
+        return json_response(unused_tag(name, settings.base_url, logged_in=logged_in))
+    rendered = await render_tags(req.roost.db, [row], settings.base_url, logged_in=logged_in)
+    return json_response(rendered[0])

@@ -1,0 +1,124 @@
+"""A scripted session with Mastodon.py, a real client, against a real `roost serve`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from urllib.parse import parse_qs, urlparse
+
+import httpx
+import pytest
+from mastodon import Mastodon
+
+from tests.e2e.server import Server, roost_server
+
+pytestmark = pytest.mark.e2e
+REDIRECT = "http://127.0.0.1/callback"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with roost_server(tmp_path_factory.mktemp("mastodon_py")) as s:
+        yield s
+
+
+def authorize_in_browser(auth_url: str, username: str, password: str) -> str:
+    """Do what a person does on the consent page: log in and press Authorize."""
+    with httpx.Client(follow_redirects=False) as browser:
+        page = browser.get(auth_url)
+        assert page.status_code == 200, page.text
+        form = {
+            m.group(1): m.group(2)
+            for m in re.finditer(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page.text)
+        }
+        form.update({"username": username, "password": password, "decision": "approve"})
+        action = re.search(r'<form[^>]*action="([^"]+)"', page.text)
+        target = httpx.URL(auth_url).join(action.group(1).replace("&amp;", "&") if action else "")
+        answer = browser.post(target, data=form)
+        assert answer.status_code in (302, 303), answer.text
+        location = answer.headers["location"]
+        assert location.startswith(REDIRECT)
+        return parse_qs(urlparse(location).query)["code"][0]
+
+
+def login(server: Server, username: str, password: str) -> Mastodon:
+    client_id, client_secret = Mastodon.create_app(
+        "roost-e2e", api_base_url=server.url, redirect_uris=REDIRECT
+    )
+    app = Mastodon(client_id=client_id, client_secret=client_secret, api_base_url=server.url)
+    url = app.auth_request_url(redirect_uris=REDIRECT, allow_http=True)
+    code = authorize_in_browser(url, username, password)
+    app.log_in(code=code, redirect_uri=REDIRECT, allow_http=True)
+    return app
+
+
+def test_scripted_session(server: Server) -> None:
+    passwords = {}
+    for name in ("ana", "ben", "cat"):
+        passwords[name] = server.cli("users", "create", name, "--email", f"{name}@example.com")
+    pw = {n: p.split("Password:", 1)[1].strip() for n, p in passwords.items()}
+    server.cli("users", "create", "lou", "--email", "lou@example.com", "--password", "secret-pw-1")
+
+    ana = login(server, "ana", pw["ana"])
+    ben = login(server, "ben", pw["ben"])
+    lou = login(server, "lou", "secret-pw-1")
+    me = ana.account_verify_credentials()
+    assert me.username == "ana"
+    ben_id = ben.account_verify_credentials().id
+
+    # Follow / relationships / unfollow.
+    rel = ana.account_follow(ben_id)
+    assert rel.following is True
+    assert ana.account_relationships(ben_id)[0].following is True
+
+    # Posting, a mention that notifies, and a thread's context.
+    root = ben.status_post("First post from ben #hello")
+    reply = ana.status_post("@ben welcome!", in_reply_to_id=root.id)
+    notes = ben.notifications()
+    assert any(n.type == "mention" and n.status.id == reply.id for n in notes)
+    context = ana.status_context(root.id)
+    assert [s.id for s in context.descendants] == [reply.id]
+    assert [s.id for s in ana.status_context(reply.id).ancestors] == [root.id]
+
+    # Page the home timeline through its Link headers, both ways.
+    for i in range(5):
+        ben.status_post(f"post number {i}")
+    first = ana.timeline_home(limit=3)
+    assert len(first) == 3
+    second = ana.fetch_next(first)
+    assert second is not None
+    assert len(second) == 3
+    assert min(s.id for s in first) > max(s.id for s in second)
+    back = ana.fetch_previous(second)
+    assert back is not None
+    assert [s.id for s in back] == [s.id for s in first]
+
+    # Favourite, reblog, bookmark, and undo each.
+    assert ana.status_favourite(root.id).favourited is True
+    assert ana.status_reblog(root.id).reblogged is True
+    assert ana.status_bookmark(root.id).bookmarked is True
+    assert ana.status(root.id).favourites_count == 1
+    assert ana.status_unfavourite(root.id).favourited is False
+    assert ana.status_unreblog(root.id).reblogged is False
+    assert ana.status_unbookmark(root.id).bookmarked is False
+    kinds = {n.type for n in ben.notifications()}
+    assert "mention" in kinds
+
+    # A locked account's follow request, accepted.
+    lou.account_update_credentials(locked=True)
+    lou_id = lou.account_verify_credentials().id
+    assert ana.account_follow(lou_id).requested is True
+    requests = lou.follow_requests()
+    assert [a.username for a in requests] == ["ana"]
+    lou.follow_request_authorize(me.id)
+    assert ana.account_relationships(lou_id)[0].following is True
+
+    # Account statuses and unfollow.
+    mine = ana.account_statuses(me.id)
+    assert reply.id in [s.id for s in mine]
+    assert ana.account_unfollow(ben_id).following is False
+
+    # Delete.
+    deleted = ana.status_delete(reply.id)
+    assert deleted.text == "@ben welcome!"
+    assert reply.id not in [s.id for s in ana.account_statuses(me.id)]

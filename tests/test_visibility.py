@@ -1,0 +1,225 @@
+"""Visibility as a matrix: who may see a public, unlisted, followers-only and direct post,
+and who may not, on every surface a post appears on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+
+from roost.accounts.tables import accounts
+from roost.app import Roost
+from roost.timeutil import utcnow
+from tests.conftest import MakeUser, User
+
+VISIBILITIES = ("public", "unlisted", "private", "direct")
+VIEWERS = ("author", "follower", "mentioned", "stranger", "blocked", "anonymous")
+
+# Who may open each post (GET /api/v1/statuses/:id, account statuses, context).
+CAN_SEE = {
+    "public": {"author", "follower", "mentioned", "stranger", "anonymous"},
+    "unlisted": {"author", "follower", "mentioned", "stranger", "anonymous"},
+    "private": {"author", "follower", "mentioned"},
+    "direct": {"author", "mentioned"},
+}
+
+
+@dataclass
+class World:
+    users: dict[str, User]
+    posts: dict[str, str]  # visibility -> status id
+    replies: dict[str, str]  # visibility -> id of the author's self-reply to that post
+
+
+async def _post(client: httpx.AsyncClient, user: User, **body: Any) -> str:
+    r = await client.post("/api/v1/statuses", json=body, headers=user.auth)
+    assert r.status_code == 200, r.text
+    return str(r.json()["id"])
+
+
+@pytest.fixture
+async def world(client: httpx.AsyncClient, make_user: MakeUser) -> World:
+    users = {
+        name: await make_user(name)
+        for name in ("author", "follower", "mentioned", "stranger", "blocked")
+    }
+    r = await client.post(
+        f"/api/v1/accounts/{users['author'].id}/follow", headers=users["follower"].auth
+    )
+    assert r.status_code == 200, r.text
+    r = await client.post(
+        f"/api/v1/accounts/{users['blocked'].id}/block", headers=users["author"].auth
+    )
+    assert r.status_code == 200, r.text
+    posts, replies = {}, {}
+    for vis in VISIBILITIES:
+        posts[vis] = await _post(
+            client, users["author"], status=f"@mentioned a {vis} post #matrix", visibility=vis
+        )
+        replies[vis] = await _post(
+            client,
+            users["author"],
+            status=f"@mentioned more {vis}",
+            visibility=vis,
+            in_reply_to_id=posts[vis],
+        )
+    return World(users, posts, replies)
+
+
+def _auth(world: World, viewer: str) -> dict[str, str]:
+    return {} if viewer == "anonymous" else world.users[viewer].auth
+
+
+def _report(failures: list[str]) -> None:
+    assert not failures, "visibility violations:\n" + "\n".join(failures)
+
+
+async def test_single_status(client: httpx.AsyncClient, world: World) -> None:
+    failures = []
+    for vis, sid in world.posts.items():
+        for viewer in VIEWERS:
+            r = await client.get(f"/api/v1/statuses/{sid}", headers=_auth(world, viewer))
+            expected = 200 if viewer in CAN_SEE[vis] else 404
+            if r.status_code != expected:
+                failures.append(f"{viewer} GET {vis} post: {r.status_code}, wanted {expected}")
+    _report(failures)
+
+
+async def test_account_statuses(client: httpx.AsyncClient, world: World) -> None:
+    failures = []
+    author = world.users["author"].id
+    for viewer in VIEWERS:
+        r = await client.get(f"/api/v1/accounts/{author}/statuses", headers=_auth(world, viewer))
+        seen = {s["id"] for s in r.json()} if r.status_code == 200 else set()
+        for vis, sid in world.posts.items():
+            if (sid in seen) != (viewer in CAN_SEE[vis]):
+                failures.append(f"{viewer} account timeline, {vis} post shown: {sid in seen}")
+    _report(failures)
+
+
+async def test_context(client: httpx.AsyncClient, world: World) -> None:
+    failures = []
+    for vis, sid in world.posts.items():
+        for viewer in VIEWERS:
+            r = await client.get(f"/api/v1/statuses/{sid}/context", headers=_auth(world, viewer))
+            if viewer not in CAN_SEE[vis]:
+                if r.status_code != 404:
+                    failures.append(f"{viewer} context of hidden {vis} post: {r.status_code}")
+                continue
+            descendants = [s["id"] for s in r.json()["descendants"]]
+            if descendants != [world.replies[vis]]:
+                failures.append(f"{viewer} context of {vis} post: {descendants}")
+            # And the reply's own context shows its (visible) parent.
+            r = await client.get(
+                f"/api/v1/statuses/{world.replies[vis]}/context", headers=_auth(world, viewer)
+            )
+            ancestors = [s["id"] for s in r.json()["ancestors"]]
+            if ancestors != [sid]:
+                failures.append(f"{viewer} ancestors of {vis} reply: {ancestors}")
+    _report(failures)
+
+
+async def test_home_timelines(client: httpx.AsyncClient, world: World) -> None:
+    # Home feeds: the author sees all of their own posts; the follower all but direct ones
+    # (they are not mentioned); nobody else follows the author.
+    expected = {
+        "author": set(VISIBILITIES),
+        "follower": {"public", "unlisted", "private"},
+        "mentioned": set(),
+        "stranger": set(),
+        "blocked": set(),
+    }
+    failures = []
+    for viewer, wanted in expected.items():
+        r = await client.get("/api/v1/timelines/home?limit=40", headers=_auth(world, viewer))
+        seen = {s["id"] for s in r.json()}
+        for vis, sid in world.posts.items():
+            if (sid in seen) != (vis in wanted):
+                failures.append(f"{viewer} home timeline, {vis} post shown: {sid in seen}")
+    r = await client.get("/api/v1/timelines/home")
+    assert r.status_code == 401
+    _report(failures)
+
+
+async def test_public_and_hashtag_timelines(client: httpx.AsyncClient, world: World) -> None:
+    failures = []
+    for viewer in VIEWERS:
+        for url in ("/api/v1/timelines/public", "/api/v1/timelines/tag/matrix"):
+            r = await client.get(url, headers=_auth(world, viewer))
+            seen = {s["id"] for s in r.json()}
+            for vis, sid in world.posts.items():
+                wanted = vis == "public" and viewer != "blocked"
+                if (sid in seen) != wanted:
+                    failures.append(f"{viewer} {url}, {vis} post shown: {sid in seen}")
+    _report(failures)
+
+
+async def test_notifications(client: httpx.AsyncClient, world: World) -> None:
+    # The mentioned account is told of every post that mentions it, whatever its visibility.
+    r = await client.get("/api/v1/notifications", headers=world.users["mentioned"].auth)
+    mentioned_in = {n["status"]["id"] for n in r.json() if n["type"] == "mention"}
+    assert set(world.posts.values()) <= mentioned_in
+    # Nobody else was mentioned, so nobody else hears of these posts.
+    for viewer in ("follower", "stranger", "blocked"):
+        r = await client.get("/api/v1/notifications", headers=world.users[viewer].auth)
+        statuses = {n["status"]["id"] for n in r.json() if n.get("status")}
+        assert not statuses & set(world.posts.values()), viewer
+
+
+async def test_search_by_url(client: httpx.AsyncClient, world: World) -> None:
+    failures = []
+    for vis, sid in world.posts.items():
+        url = f"http://testserver/@author/{sid}"
+        for viewer in ("author", "follower", "mentioned", "stranger", "blocked"):
+            r = await client.get(
+                "/api/v2/search", params={"q": url, "resolve": "true"}, headers=_auth(world, viewer)
+            )
+            found = [s["id"] for s in r.json()["statuses"]]
+            if (found == [sid]) != (viewer in CAN_SEE[vis]):
+                failures.append(f"{viewer} search for {vis} post URL found: {found}")
+    _report(failures)
+
+
+async def test_suspended_author_disappears(
+    client: httpx.AsyncClient, world: World, roost: Roost
+) -> None:
+    await roost.db.execute(
+        accounts.update()
+        .where(accounts.c.id == world.users["author"].id)
+        .values(suspended_at=utcnow())
+    )
+    sid = world.posts["public"]
+    for viewer in ("follower", "stranger", "anonymous"):
+        r = await client.get(f"/api/v1/statuses/{sid}", headers=_auth(world, viewer))
+        assert r.status_code == 404, viewer
+    r = await client.get("/api/v1/timelines/home", headers=world.users["follower"].auth)
+    assert sid not in {s["id"] for s in r.json()}
+    r = await client.get("/api/v1/timelines/public")
+    assert sid not in {s["id"] for s in r.json()}
+    r = await client.get(f"/api/v1/accounts/{world.users['author'].id}")
+    assert r.status_code == 404
+
+
+async def test_muted_author_hidden_from_timelines_not_from_post_page(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    follower = world.users["follower"]
+    r = await client.post(
+        f"/api/v1/accounts/{world.users['author'].id}/mute", headers=follower.auth
+    )
+    assert r.status_code == 200, r.text
+    r = await client.get("/api/v1/timelines/home", headers=follower.auth)
+    assert world.posts["public"] not in {s["id"] for s in r.json()}
+    r = await client.get(f"/api/v1/statuses/{world.posts['public']}", headers=follower.auth)
+    assert r.status_code == 200
+
+
+async def test_private_posts_cannot_be_reblogged_by_others(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    r = await client.post(
+        f"/api/v1/statuses/{world.posts['private']}/reblog", headers=world.users["follower"].auth
+    )
+    assert r.status_code == 403

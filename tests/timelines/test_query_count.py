@@ -1,0 +1,53 @@
+"""The home timeline is served with a fixed number of SQL queries, whatever its length."""
+
+from __future__ import annotations
+
+import httpx
+
+from roost.app import Roost
+from tests.conftest import MakeUser
+
+
+async def _count_home_queries(
+    client: httpx.AsyncClient, roost: Roost, headers: dict[str, str]
+) -> tuple[int, int]:
+    # Warm the token cache first: auth is cached for a few seconds, and this counts the page.
+    await client.get("/api/v1/timelines/home", headers=headers)
+    before = roost.db.query_count
+    r = await client.get("/api/v1/timelines/home?limit=20", headers=headers)
+    assert r.status_code == 200
+    return roost.db.query_count - before, len(r.json())
+
+
+async def test_home_timeline_query_count_is_fixed(
+    client: httpx.AsyncClient, roost: Roost, make_user: MakeUser
+) -> None:
+    reader = await make_user("reader")
+    authors = [await make_user(f"author{i}") for i in range(4)]
+    for author in authors:
+        r = await client.post(f"/api/v1/accounts/{author.id}/follow", headers=reader.auth)
+        assert r.status_code == 200, r.text
+    first = await client.post("/api/v1/statuses", json={"status": "one"}, headers=authors[0].auth)
+    small, n_small = await _count_home_queries(client, roost, reader.auth)
+    assert n_small == 1
+
+    # A long, varied page: mentions, tags, replies, boosts, favourites and bookmarks.
+    for i in range(30):
+        author = authors[i % len(authors)]
+        r = await client.post(
+            "/api/v1/statuses",
+            json={"status": f"post {i} @reader @author{(i + 1) % 4} #tag{i % 3} https://e.org/{i}"},
+            headers=author.auth,
+        )
+        sid = r.json()["id"]
+        if i % 5 == 0:
+            await client.post(f"/api/v1/statuses/{sid}/favourite", headers=reader.auth)
+            await client.post(f"/api/v1/statuses/{sid}/bookmark", headers=reader.auth)
+        if i % 7 == 0:
+            await client.post(
+                f"/api/v1/statuses/{first.json()['id']}/reblog", headers=authors[(i + 1) % 4].auth
+            )
+    large, n_large = await _count_home_queries(client, roost, reader.auth)
+    assert n_large == 20
+    assert large == small, f"{small} queries for 1 status, {large} for 20"
+    assert large <= 8
