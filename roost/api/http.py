@@ -179,6 +179,9 @@ def _normalise_key(key: str) -> str:
 
 
 def _add(data: dict[str, list[Any]], key: str, value: Any) -> None:
+    # PostgreSQL cannot store NUL in text; refuse it here rather than fail in SQL later.
+    if "\x00" in key or (isinstance(value, str) and "\x00" in value):
+        raise ApiError(422, f"Validation failed: {key} contains a NUL character")
     data.setdefault(_normalise_key(key), []).append(value)
 
 
@@ -195,9 +198,10 @@ def _flatten_json(data: dict[str, list[Any]], prefix: str, value: Any) -> None:
                 _flatten_json(data, f"{prefix}[{len(items)}]", item)
                 items.append(None)
             else:
-                items.append(item)
+                _add(data, prefix, item)
+                items = data[prefix]
     else:
-        data.setdefault(prefix, []).append(value)
+        _add(data, prefix, value)
 
 
 @dataclass
@@ -303,6 +307,8 @@ class Api:
 def _endpoint(methods: dict[str, RouteInfo]) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         info = methods[request.method if request.method != "HEAD" else "GET"]
+        if any("\x00" in str(v) for v in request.path_params.values()):
+            raise ApiError(404, "Record not found")
         roost: Roost = request.app.state.roost
         viewer = await roost.authenticate(request)
         if info.scope is not None or info.user:

@@ -21,7 +21,7 @@ VERSION = f"{MASTODON_VERSION} (compatible; Roost {__version__})"
 SOURCE_URL = "https://github.com/roost-social/roost"
 
 
-class InstanceV1(msgspec.Struct, kw_only=True):
+class V1Instance(msgspec.Struct, kw_only=True):
     uri: str
     title: str
     short_description: str
@@ -40,7 +40,7 @@ class InstanceV1(msgspec.Struct, kw_only=True):
     rules: list[dict[str, str]]
 
 
-class InstanceV2(msgspec.Struct, kw_only=True):
+class Instance(msgspec.Struct, kw_only=True):
     domain: str
     title: str
     version: str
@@ -109,13 +109,13 @@ async def _counts(req: ApiRequest) -> tuple[int, int]:
     return int(user_count or 0), int(status_count or 0)
 
 
-@api.route("/api/v1/instance", response=InstanceV1)
+@api.route("/api/v1/instance", response=V1Instance)
 async def instance_v1(req: ApiRequest) -> Response:
     """Information about the server (v1)."""
     s = req.roost.settings
     user_count, status_count = await _counts(req)
     return json_response(
-        InstanceV1(
+        V1Instance(
             uri=s.domain,
             title=s.title,
             short_description=s.description,
@@ -136,7 +136,7 @@ async def instance_v1(req: ApiRequest) -> Response:
     )
 
 
-@api.route("/api/v2/instance", response=InstanceV2)
+@api.route("/api/v2/instance", response=Instance)
 async def instance_v2(req: ApiRequest) -> Response:
     """Information about the server (v2)."""
     s = req.roost.settings
@@ -144,7 +144,7 @@ async def instance_v2(req: ApiRequest) -> Response:
     config = _configuration(req)
     config["accounts"]["max_display_name_length"] = 30
     return json_response(
-        InstanceV2(
+        Instance(
             domain=s.domain,
             title=s.title,
             version=VERSION,

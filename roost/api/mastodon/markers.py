@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import msgspec
 import sqlalchemy as sa
 from starlette.responses import Response
 
@@ -37,19 +38,27 @@ async def save_markers(req: ApiRequest) -> Response:
     return json_response(await access_markers(req.roost.db, req.me_id, list(positions)))
 
 
-@api.route("/api/v1/preferences", scope="read:accounts", user=True)
+class Preferences(msgspec.Struct, kw_only=True):
+    posting_visibility: str = msgspec.field(name="posting:default:visibility")
+    posting_sensitive: bool = msgspec.field(name="posting:default:sensitive")
+    posting_language: str | None = msgspec.field(name="posting:default:language")
+    expand_media: str = msgspec.field(name="reading:expand:media")
+    expand_spoilers: bool = msgspec.field(name="reading:expand:spoilers")
+
+
+@api.route("/api/v1/preferences", scope="read:accounts", user=True, response=Preferences)
 async def preferences(req: ApiRequest) -> Response:
     """Posting and reading defaults (set through update_credentials' `source[...]`)."""
     row = await req.roost.db.fetch_one(sa.select(users).where(users.c.account_id == req.me_id))
     assert row is not None, "a user token's account has a user row"
     return json_response(
-        {
-            "posting:default:visibility": row.default_visibility,
-            "posting:default:sensitive": bool(row.default_sensitive),
-            "posting:default:language": row.default_language,
-            "reading:expand:media": row.expand_media,
-            "reading:expand:spoilers": bool(row.expand_spoilers),
-        }
+        Preferences(
+            posting_visibility=row.default_visibility,
+            posting_sensitive=bool(row.default_sensitive),
+            posting_language=row.default_language,
+            expand_media=row.expand_media,
+            expand_spoilers=bool(row.expand_spoilers),
+        )
     )
 
 
