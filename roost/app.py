@@ -17,11 +17,16 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from roost.api.http import json_response
+from roost.cache import Cache
+from roost.cache.memory import MemoryCache
 from roost.config import Settings
 from roost.db import Database
 from roost.errors import RateLimited, RoostError
 from roost.oauth.queries import TokenCache, Viewer, access_viewer
+from roost.pubsub import PubSub
+from roost.pubsub.memory import MemoryPubSub
 from roost.ratelimit import RateLimiter
+from roost.ratelimit.memory import MemoryRateLimiter
 
 log = logging.getLogger("roost")
 STATIC_DIR = Path(__file__).parent / "web" / "static"
@@ -34,7 +39,9 @@ class Roost:
         self.settings = settings
         self.db = db or Database(settings.database_url)
         self.tokens = TokenCache()
-        self.limiter = RateLimiter()
+        self.limiter: RateLimiter = MemoryRateLimiter()
+        self.pubsub: PubSub = MemoryPubSub()
+        self.cache: Cache = MemoryCache()
 
     async def authenticate(self, request: Request) -> Viewer | None:
         """The viewer behind the request's bearer token; 401 for a bad token."""
@@ -55,13 +62,13 @@ class Roost:
         request.scope["roost.viewer"] = viewer
         return viewer
 
-    def rate_limit(self, request: Request, viewer: Viewer | None) -> dict[str, str]:
+    async def rate_limit(self, request: Request, viewer: Viewer | None) -> dict[str, str]:
         """Count this request against its token (or IP); 429 past the limit.
 
         Returns Mastodon's X-RateLimit-* headers, which Mastodon.py reads to pace itself.
         """
         key = f"t:{viewer.token_id}" if viewer else f"ip:{client_ip(request)}"
-        window = self.limiter.hit(key, self.settings.rate_limit_per_5min, 300)
+        window = await self.limiter.hit(key, self.settings.rate_limit_per_5min, 300)
         reset = datetime.fromtimestamp(window.reset_at, UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
         headers = {
             "X-RateLimit-Limit": str(window.limit),
@@ -112,6 +119,7 @@ async def _server_error(request: Request, exc: Exception) -> Response:
 def create_app(settings: Settings, roost: Roost | None = None) -> Starlette:
     """The ASGI app for one instance. Migrations are applied by the caller (`roost serve`)."""
     from roost.api.routes import api_routes
+    from roost.web.routes import web_routes
 
     instance = roost or Roost(settings)
 
@@ -123,6 +131,7 @@ def create_app(settings: Settings, roost: Roost | None = None) -> Starlette:
 
     routes: list[BaseRoute] = [
         *api_routes(),
+        *web_routes(),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
     app = Starlette(

@@ -318,7 +318,7 @@ def _endpoint(methods: dict[str, RouteInfo]) -> Callable[[Request], Awaitable[Re
                 raise ApiError(422, "This method requires an authenticated user")
             if info.scope is not None and not scope_allows(viewer.scopes, info.scope):
                 raise ApiError(403, "This action is outside the authorized scopes")
-        headers = roost.rate_limit(request, viewer)
+        headers = await roost.rate_limit(request, viewer)
         params = await Params.from_request(request)
         response = await info.handler(ApiRequest(request, roost, params, viewer))
         for key, value in headers.items():

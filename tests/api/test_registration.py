@@ -53,7 +53,7 @@ async def post(
     client: httpx.AsyncClient, roost: Roost, data: dict[str, Any], headers: dict[str, str]
 ) -> httpx.Response:
     """Sign up with the rate limiter reset first."""
-    roost.limiter.clear()
+    await roost.limiter.clear()
     return await client.post("/api/v1/accounts", data=data, headers=headers)
 
 

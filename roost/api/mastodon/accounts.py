@@ -77,7 +77,9 @@ async def register(req: ApiRequest) -> Response:
     settings = req.roost.settings
     if settings.registrations == "closed":
         raise Forbidden("Registrations are closed on this server")
-    window = req.roost.limiter.hit(f"register:{client_ip(req.request)}", REGISTRATIONS_PER_IP, 1800)
+    window = await req.roost.limiter.hit(
+        f"register:{client_ip(req.request)}", REGISTRATIONS_PER_IP, 1800
+    )
     if window.exceeded:
         raise RateLimited("Too many sign-ups from this address; try again later")
     p = req.params

@@ -266,20 +266,22 @@ async def authorize_page(request: Request) -> Response:
     roost: Roost = request.app.state.roost
     data = dict(request.query_params)
     try:
-        roost.rate_limit(request, None)
+        await roost.rate_limit(request, None)
         auth = await _parse_request(roost, data)
     except RoostError as exc:
         return _error_page(request, exc, _lang(data))
     return _form(request, auth)
 
 
-def _login_blocked(roost: Roost, request: Request) -> bool:
-    window = roost.limiter.hit(f"login:{client_ip(request)}", LOGIN_LIMIT, LOGIN_PERIOD, cost=0)
+async def _login_blocked(roost: Roost, request: Request) -> bool:
+    window = await roost.limiter.hit(
+        f"login:{client_ip(request)}", LOGIN_LIMIT, LOGIN_PERIOD, cost=0
+    )
     return window.remaining == 0
 
 
-def _login_failed(roost: Roost, request: Request) -> None:
-    roost.limiter.hit(f"login:{client_ip(request)}", LOGIN_LIMIT, LOGIN_PERIOD)
+async def _login_failed(roost: Roost, request: Request) -> None:
+    await roost.limiter.hit(f"login:{client_ip(request)}", LOGIN_LIMIT, LOGIN_PERIOD)
 
 
 async def authorize_submit(request: Request) -> Response:
@@ -287,7 +289,7 @@ async def authorize_submit(request: Request) -> Response:
     roost: Roost = request.app.state.roost
     data: dict[str, str] = {}
     try:
-        roost.rate_limit(request, None)
+        await roost.rate_limit(request, None)
         try:
             form = await request.form()
         except Exception as exc:  # malformed bodies raise several types
@@ -304,13 +306,13 @@ async def authorize_submit(request: Request) -> Response:
             request, auth, error="access_denied", error_description="The user denied the request."
         )
     name = data.get("username", "").strip()[:320]
-    if _login_blocked(roost, request):
+    if await _login_blocked(roost, request):
         error = "Too many failed sign-in attempts. Please wait a few minutes and try again."
         return _form(request, auth, status=429, error=error, login=name)
     password = data.get("password", "")
     login = await authenticate_user(roost.db, name, password) if name and password else None
     if login is None:
-        _login_failed(roost, request)
+        await _login_failed(roost, request)
         error = "Wrong username, email or password."
         return _form(request, auth, status=422, error=error, login=name)
     problem = login_problem(login)
@@ -379,13 +381,13 @@ async def _password_grant(roost: Roost, request: Request, app: OAuthApp, p: Para
     name, password = (p.str("username") or "").strip()[:320], p.str("password") or ""
     if not name or not password:
         raise OAuthError("invalid_request", "username and password are required")
-    if _login_blocked(roost, request):
+    if await _login_blocked(roost, request):
         raise OAuthError(
             "temporarily_unavailable", "Too many failed sign-in attempts; try again later", 429
         )
     login = await authenticate_user(roost.db, name, password)
     if login is None:
-        _login_failed(roost, request)
+        await _login_failed(roost, request)
         raise invalid_grant("Wrong username, email or password")
     return await do_password_token(roost.db, app=app, login=login, scope=p.str("scope"))
 
@@ -429,7 +431,7 @@ async def _oauth_call(request: Request, run: GrantRunner) -> Response:
     roost: Roost = request.app.state.roost
     basic = request.headers.get("authorization", "")[:6].lower() == "basic "
     try:
-        roost.rate_limit(request, None)
+        await roost.rate_limit(request, None)
         params = await Params.from_request(request)
         app = await _client(roost, request, params)
         return await run(roost, request, app, params)

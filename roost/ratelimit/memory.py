@@ -1,26 +1,19 @@
-"""Fixed-window rate limits, in-process (the scale-out issue adds Redis storage)."""
+"""In-process rate limit counts."""
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+
+from roost.ratelimit import Window
 
 
-@dataclass
-class Window:
-    limit: int
-    remaining: int
-    reset_at: float  # unix seconds
-    exceeded: bool
-
-
-class RateLimiter:
-    """Counts hits per key in fixed windows of `period` seconds."""
+class MemoryRateLimiter:
+    """Per-process counts: exact for one process, per-process for several."""
 
     def __init__(self) -> None:
         self._hits: dict[tuple[str, int], int] = {}
 
-    def hit(self, key: str, limit: int, period: int, cost: int = 1) -> Window:
+    async def hit(self, key: str, limit: int, period: int, cost: int = 1) -> Window:
         now = time.time()
         window = int(now // period)
         bucket = (key, window)
@@ -30,5 +23,5 @@ class RateLimiter:
             self._hits = {k: v for k, v in self._hits.items() if k[1] >= window}
         return Window(limit, max(0, limit - count), (window + 1) * period, count > limit)
 
-    def clear(self) -> None:
+    async def clear(self) -> None:
         self._hits.clear()

@@ -1,0 +1,34 @@
+"""In-process cache: a dict with expiry, bounded in size."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+
+
+class MemoryCache:
+    def __init__(self, max_items: int = 50_000) -> None:
+        self.max_items = max_items
+        self._data: dict[str, tuple[float, bytes]] = {}
+
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        now = time.monotonic()
+        out: list[bytes | None] = []
+        for key in keys:
+            entry = self._data.get(key)
+            out.append(entry[1] if entry is not None and entry[0] > now else None)
+        return out
+
+    async def set_many(self, items: Mapping[str, bytes], ttl: float) -> None:
+        if len(self._data) + len(items) > self.max_items:
+            self._data.clear()  # crude, but bounded; Redis does real LRU at scale
+        expires = time.monotonic() + ttl
+        for key, value in items.items():
+            self._data[key] = (expires, value)
+
+    async def delete_many(self, keys: Sequence[str]) -> None:
+        for key in keys:
+            self._data.pop(key, None)
+
+    async def clear(self) -> None:
+        self._data.clear()
