@@ -58,10 +58,9 @@ class MemoryPubSub:
 
     async def publish(self, channel: str, message: bytes) -> None:
         for sub in list(self._subscribers.get(channel, ())):
-            try:
+            # A stalled client drops events; it can re-fetch the timeline.
+            with contextlib.suppress(asyncio.QueueFull):
                 sub.queue.put_nowait((channel, message))
-            except asyncio.QueueFull:
-                pass  # a stalled client drops events; it can re-fetch the timeline
 
     async def subscribe(self, channels: Iterable[str]) -> MemorySubscription:
         return MemorySubscription(self, channels)
