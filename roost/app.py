@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -10,23 +11,23 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from roost.api.http import json_response
+from roost.backends import build_backends
 from roost.cache import Cache
-from roost.cache.memory import MemoryCache
 from roost.config import Settings
 from roost.db import Database
 from roost.errors import RateLimited, RoostError
+from roost.feeds import FeedStore
+from roost.jobs.worker import Worker
 from roost.oauth.queries import TokenCache, Viewer, access_viewer
 from roost.pubsub import PubSub
-from roost.pubsub.memory import MemoryPubSub
 from roost.ratelimit import RateLimiter
-from roost.ratelimit.memory import MemoryRateLimiter
 
 log = logging.getLogger("roost")
 STATIC_DIR = Path(__file__).parent / "web" / "static"
@@ -39,12 +40,36 @@ class Roost:
         self.settings = settings
         self.db = db or Database(settings.database_url)
         self.tokens = TokenCache()
-        self.limiter: RateLimiter = MemoryRateLimiter()
-        self.pubsub: PubSub = MemoryPubSub()
-        self.cache: Cache = MemoryCache()
+        self.backends = build_backends(settings, self.db)
+        self.feeds: FeedStore = self.backends.feeds
+        self.limiter: RateLimiter = self.backends.limiter
+        self.pubsub: PubSub = self.backends.pubsub
+        self.cache: Cache = self.backends.cache
+        # Messages of committed transactions go to live streams.
+        self.db.publisher = self.pubsub.publish
+        self.worker: Worker | None = None
 
-    async def authenticate(self, request: Request) -> Viewer | None:
-        """The viewer behind the request's bearer token; 401 for a bad token."""
+    def start_worker(self) -> asyncio.Task[None]:
+        """Run the job worker in this process (`roost serve` without --no-worker)."""
+        self.worker = Worker(self)
+        self.db.job_waker = self.worker.wake
+        return asyncio.create_task(self.worker.run())
+
+    async def start_worker_once(self) -> int:
+        """Run every due job in this process, then return how many ran."""
+        self.worker = Worker(self)
+        return await self.worker.run_pending()
+
+    def close_worker(self) -> None:
+        if self.worker is not None:
+            self.worker.stop()
+
+    async def close(self) -> None:
+        self.close_worker()
+        await self.backends.close()
+
+    async def authenticate(self, request: HTTPConnection) -> Viewer | None:
+        """The viewer behind the request's (or WebSocket's) bearer token; 401 for a bad one."""
         cached = request.scope.get("roost.viewer", False)
         if cached is not False:
             return cached  # type: ignore[no-any-return]  # set below, Viewer | None
@@ -54,6 +79,9 @@ class Roost:
             token = header[7:].strip()
         elif "access_token" in request.query_params:
             token = request.query_params["access_token"]
+        elif request.scope["type"] == "websocket" and request.scope.get("subprotocols"):
+            # Mastodon's streaming server also takes the token as the WebSocket subprotocol.
+            token = request.scope["subprotocols"][0]
         viewer = None
         if token:
             viewer = await access_viewer(self.db, self.tokens, token)
@@ -125,8 +153,12 @@ def create_app(settings: Settings, roost: Roost | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        task = instance.start_worker() if settings.in_process_worker and roost is None else None
         yield
         if roost is None:
+            await instance.close()
+            if task is not None:
+                await asyncio.wait([task], timeout=10)
             await instance.db.dispose()
 
     routes: list[BaseRoute] = [

@@ -58,13 +58,28 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(help="Number of web processes.", min=1)] = 1,
+    no_worker: Annotated[
+        bool,
+        typer.Option("--no-worker", help="Run no job worker here; leave jobs to `roost worker`."),
+    ] = False,
 ) -> None:
     """Serve Roost over HTTP (applies pending database migrations first)."""
+    import os
+
     import uvicorn
 
     from roost.db.migrate import upgrade_sync
 
     settings = _settings()
+    if workers > 1 and not settings.redis_url:
+        console.print(
+            "[red]--workers above 1 needs ROOST_REDIS_URL:[/red] without Redis, live updates "
+            "and caches live inside one process and would not reach the others."
+        )
+        raise typer.Exit(2)
+    if no_worker:
+        # uvicorn starts the app from the environment in each process.
+        os.environ["ROOST_NO_WORKER"] = "1"
     upgrade_sync(settings.database_url)
     console.print(
         f"Roost serving http://{host}:{port} (public address {settings.base_url}, "
@@ -80,6 +95,66 @@ def serve(
         proxy_headers=True,
         server_header=False,
     )
+
+
+@app.command()
+def worker(
+    once: Annotated[bool, typer.Option("--once", help="Run what is due, then exit.")] = False,
+) -> None:
+    """Run background jobs (fan-out, feed upkeep). Start as many as the load needs."""
+    import logging
+    import signal
+
+    from roost.app import Roost
+    from roost.db.migrate import upgrade
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = _settings()
+
+    async def main() -> None:
+        await upgrade(settings.database_url)
+        roost = Roost(settings)
+        try:
+            if once:
+                done = await roost.start_worker_once()
+                console.print(f"Ran {done} jobs.")
+                return
+            task = roost.start_worker()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, roost.close_worker)
+            await task
+        finally:
+            await roost.close()
+            await roost.db.dispose()
+
+    asyncio.run(main())
+
+
+@app.command()
+def jobs(
+    retry_dead: Annotated[
+        bool, typer.Option("--retry-dead", help="Queue every dead job again.")
+    ] = False,
+) -> None:
+    """Show the job queue: jobs per state and the latest dead jobs with their errors."""
+    from roost.db import Database
+    from roost.jobs import queue
+
+    async def make(settings: Settings) -> None:
+        db = Database(settings.database_url)
+        try:
+            if retry_dead:
+                console.print(f"Queued {await queue.retry_dead(db)} dead jobs again.")
+            states = await queue.counts(db)
+            typer.echo(" ".join(f"{k}={v}" for k, v in sorted(states.items())) or "no jobs")
+            for job in await queue.dead_jobs(db, 10):
+                last = (job.last_error or "").strip().splitlines()[-1:] or [""]
+                typer.echo(f"dead {job.id} {job.kind} attempts={job.attempts}: {last[0]}")
+        finally:
+            await db.dispose()
+
+    _run(make)
 
 
 @app.command()

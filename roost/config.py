@@ -36,6 +36,14 @@ class Settings:
     contact_email: str = ""
     # Tests lower this so that a Mastodon.py session does not trip the limits.
     rate_limit_per_5min: int = 300
+    # Accounts with more followers are not fanned out; readers merge their posts on read.
+    fanout_threshold: int = 250_000
+    # Followers inactive this long are skipped by fan-out; their feed is rebuilt on return.
+    inactive_days: int = 30
+    # Seconds a worker holds a claimed job before another may take it over.
+    job_lease: float = 30.0
+    # Run the job worker inside `roost serve` (off with --no-worker).
+    in_process_worker: bool = True
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -73,6 +81,10 @@ class Settings:
             title=e.get("ROOST_TITLE", "Roost"),
             contact_email=e.get("ROOST_CONTACT_EMAIL", ""),
             rate_limit_per_5min=int(e.get("ROOST_RATE_LIMIT_PER_5MIN", "300")),
+            fanout_threshold=int(e.get("ROOST_FANOUT_THRESHOLD", "250000")),
+            inactive_days=int(e.get("ROOST_INACTIVE_DAYS", "30")),
+            job_lease=float(e.get("ROOST_JOB_LEASE", "30")),
+            in_process_worker=not _bool(e.get("ROOST_NO_WORKER")),
         )
 
     def with_secret(self) -> Settings:

@@ -22,13 +22,10 @@ from roost.config import Settings, normalise_database_url
 from roost.db import Database
 from roost.db.migrate import upgrade
 from roost.db.schema import metadata
+from roost.jobs.worker import Worker
 from roost.oauth.actions import do_create_token
 
 use_fast_hashing()
-
-
-def _admin_url(url: str) -> str:
-    return url.rsplit("/", 1)[0] + "/postgres"
 
 
 @pytest.fixture(scope="session")
@@ -65,13 +62,18 @@ def database_url() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    redis_url = os.environ.get("ROOST_TEST_REDIS_URL") or None
     return Settings(
         domain="testserver",
         https=False,
         data_dir=tmp_path_factory.mktemp("data"),
         database_url=database_url,
+        redis_url=redis_url,
+        # A key prefix of its own per run, so runs never see each other's keys.
+        redis_prefix=f"roost-test-{os.getpid()}-{secrets.token_hex(3)}:",
         secret_key="test-secret-key",
         rate_limit_per_5min=100_000,
+        in_process_worker=False,
     )
 
 
@@ -84,19 +86,42 @@ async def db(settings: Settings) -> AsyncIterator[Database]:
 
 
 @pytest.fixture
-async def roost(db: Database, settings: Settings) -> Roost:
-    """A Roost instance on emptied tables and fresh caches."""
+async def roost(db: Database, settings: Settings) -> AsyncIterator[Roost]:
+    """A Roost instance on emptied tables, feeds and caches, with a worker that tests
+    drive (`await roost.worker.run_pending()`; the `client` does it after each request)."""
     async with db.transaction() as tx:
         for table in reversed(metadata.sorted_tables):
             await tx.execute(sa.delete(table))
-    return Roost(settings, db)
+    instance = Roost(settings, db)
+    await instance.feeds.clear()
+    await instance.cache.clear()
+    await instance.limiter.clear()
+    instance.worker = Worker(instance)
+    yield instance
+    await instance.close()
 
 
 @pytest.fixture
 async def client(roost: Roost) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client on the app. After each response it runs the jobs the request queued,
+    so tests see fan-out's effects as a person would a moment later."""
     app = create_app(roost.settings, roost)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+    worker = roost.worker
+    assert worker is not None
+    queued = [False]
+    roost.db.job_waker = lambda: queued.__setitem__(0, True)
+
+    async def run_jobs(response: httpx.Response) -> None:
+        if queued[0]:
+            queued[0] = False
+            await worker.run_pending()
+
+    async with httpx.AsyncClient(
+        transport=transport,
+        base_url="http://testserver",
+        event_hooks={"response": [run_jobs]},
+    ) as c:
         yield c
 
 

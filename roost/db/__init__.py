@@ -9,6 +9,7 @@ locked" never reaches a user.
 from __future__ import annotations
 
 import asyncio
+import logging
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -24,6 +25,7 @@ from roost.db.metadata import metadata
 __all__ = ["Database", "Transaction", "metadata"]
 
 AfterCommit = Callable[[], Awaitable[None]]
+log = logging.getLogger(__name__)
 
 
 class _Runner(ABC):
@@ -55,6 +57,8 @@ class Transaction(_Runner):
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
         self._after: list[AfterCommit] = []
+        self._events: list[tuple[str, bytes]] = []
+        self.jobs_enqueued = False
 
     async def _conn_execute(self, stmt: sa.Executable) -> sa.CursorResult[Any]:
         return await self.conn.execute(stmt)
@@ -73,6 +77,10 @@ class Transaction(_Runner):
         """Run `fn` after a successful commit (events, cache invalidation, live updates)."""
         self._after.append(fn)
 
+    def publish(self, channel: str, message: bytes) -> None:
+        """Publish a live-update message once (and only if) this transaction commits."""
+        self._events.append((channel, message))
+
 
 class Database(_Runner):
     """The database of one instance: an engine plus the rules for reading and writing."""
@@ -82,6 +90,10 @@ class Database(_Runner):
         self.is_sqlite = url.startswith("sqlite")
         self.query_count = 0
         self._write_lock = asyncio.Lock()
+        # Set by the app: where committed transactions' messages go, and who to wake when
+        # jobs were queued (the in-process worker).
+        self.publisher: Callable[[str, bytes], Awaitable[None]] | None = None
+        self.job_waker: Callable[[], None] | None = None
         if self.is_sqlite:
             # WAL lets pooled reader connections run beside the one writer.
             self.engine: AsyncEngine = create_async_engine(
@@ -121,6 +133,14 @@ class Database(_Runner):
             async with self.engine.begin() as conn:
                 tx = Transaction(conn)
                 yield tx
+        if tx.jobs_enqueued and self.job_waker is not None:
+            self.job_waker()
+        if tx._events and self.publisher is not None:
+            for channel, message in tx._events:
+                try:
+                    await self.publisher(channel, message)
+                except Exception:  # live updates are best-effort; the write has committed
+                    log.exception("could not publish to %s", channel)
         for fn in tx._after:
             await fn()
 

@@ -4,6 +4,7 @@ from roost.accounts import tables as accounts_tables
 from roost.db.metadata import metadata
 from roost.emojis import tables as emojis_tables
 from roost.graph import tables as graph_tables
+from roost.jobs import tables as jobs_tables
 from roost.notifications import tables as notifications_tables
 from roost.oauth import tables as oauth_tables
 from roost.statuses import tables as statuses_tables
@@ -13,6 +14,7 @@ __all__ = [
     "accounts_tables",
     "emojis_tables",
     "graph_tables",
+    "jobs_tables",
     "metadata",
     "notifications_tables",
     "oauth_tables",

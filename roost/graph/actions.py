@@ -20,12 +20,10 @@ from roost.graph.entities import Relationship
 from roost.graph.queries import render_relationship
 from roost.graph.tables import blocks, follow_requests, follows, mutes
 from roost.ids import new_id
+from roost.jobs.queue import enqueue
 from roost.notifications.actions import notify, unnotify
-from roost.statuses.tables import statuses
-from roost.timelines.tables import home_feed
 from roost.timeutil import utcnow
 
-BACKFILL = 40  # statuses of a newly followed account put into the follower's home feed
 NOT_ALLOWED = "This action is not allowed"
 
 
@@ -74,63 +72,24 @@ async def _count(tx: Transaction, follower_id: int, followee_id: int, delta: int
 
 
 async def _backfill(tx: Transaction, owner_id: int, author_id: int, show_reblogs: bool) -> None:
-    """Put the author's latest posts into the owner's home feed (as fan-out would have),
-    skipping entries already there."""
-    s = statuses.alias("s")
-    original = statuses.alias("original")
-    followed = follows.alias("followed")
-    cond = [
-        s.c.account_id == author_id,
-        s.c.visibility.in_(("public", "unlisted", "private")),
-        # Replies reach only those who also follow the replied-to account (fan-out's rule).
-        sa.or_(
-            s.c.in_reply_to_account_id.is_(None),
-            s.c.in_reply_to_account_id.in_((author_id, owner_id)),
-            sa.exists().where(
-                followed.c.account_id == owner_id,
-                followed.c.target_account_id == s.c.in_reply_to_account_id,
-            ),
-        ),
-        # Nobody needs their own posts back as someone else's reblog.
-        ~sa.exists().where(original.c.id == s.c.reblog_of_id, original.c.account_id == owner_id),
-    ]
-    if not show_reblogs:
-        cond.append(s.c.reblog_of_id.is_(None))
-    select = (
-        sa.select(sa.literal(owner_id, sa.BigInteger), s.c.id, s.c.account_id)
-        .where(*cond)
-        .order_by(s.c.id.desc())
-        .limit(BACKFILL)
-    )
-    await tx.execute(
-        _insert(tx, home_feed)
-        .from_select(["owner_id", "status_id", "author_id"], select)
-        .on_conflict_do_nothing()
+    """Queue the author's latest posts into the owner's home feed (as fan-out would have)."""
+    await enqueue(
+        tx, "feed.merge", {"owner": owner_id, "author": author_id, "reblogs": show_reblogs}
     )
 
 
 async def _unfeed(tx: Transaction, owner_id: int, author_id: int) -> None:
-    await tx.execute(
-        home_feed.delete().where(
-            home_feed.c.owner_id == owner_id, home_feed.c.author_id == author_id
-        )
-    )
+    """Queue the removal of everything the author put in the owner's home feed."""
+    await enqueue(tx, "feed.unmerge", {"owner": owner_id, "author": author_id})
 
 
 async def _toggle_reblogs(tx: Transaction, owner_id: int, author_id: int, show: bool) -> None:
-    """Reblogs of a followed account were turned on (backfill them) or off (drop them)."""
-    if show:
-        await _backfill(tx, owner_id, author_id, True)
-        return
-    reblogs = sa.select(statuses.c.id).where(
-        statuses.c.account_id == author_id, statuses.c.reblog_of_id.isnot(None)
-    )
-    await tx.execute(
-        home_feed.delete().where(
-            home_feed.c.owner_id == owner_id,
-            home_feed.c.author_id == author_id,
-            home_feed.c.status_id.in_(reblogs),
-        )
+    """Reblogs of a followed account were turned on or off: rebuild that account's share
+    of the owner's feed with or without them (one job, so the two steps keep their order)."""
+    await enqueue(
+        tx,
+        "feed.merge",
+        {"owner": owner_id, "author": author_id, "reblogs": show, "replace": True},
     )
 
 

@@ -8,6 +8,7 @@ from roost.db import Database, Transaction
 from roost.graph.tables import blocks, mutes
 from roost.ids import new_id
 from roost.notifications.tables import notifications
+from roost.pubsub import Event, encode_event
 from roost.timeutil import utcnow
 
 
@@ -65,6 +66,9 @@ async def notify(
             status_id=status_id,
             created_at=utcnow(),
         )
+    )
+    tx.publish(
+        f"timeline:{account_id}", encode_event(Event(event="notification", id=str(notification_id)))
     )
     return notification_id
 

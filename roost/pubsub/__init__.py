@@ -9,7 +9,7 @@ for its own viewer, through the same visibility rules as every other read.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from typing import Protocol
 
 import msgspec
@@ -56,6 +56,9 @@ class PubSub(Protocol):
 
     async def publish(self, channel: str, message: bytes) -> None:
         """Send `message` to every current subscriber of `channel`."""
+
+    async def publish_many(self, messages: Sequence[tuple[str, bytes]]) -> None:
+        """Publish many (channel, message) pairs at once (fan-out; pipelined on Redis)."""
 
     async def subscribe(self, channels: Iterable[str]) -> Subscription:
         """Start receiving `channels`; close the subscription when done."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 
 QUEUE_SIZE = 1000  # a subscriber this far behind loses messages rather than memory
 
@@ -61,6 +61,10 @@ class MemoryPubSub:
             # A stalled client drops events; it can re-fetch the timeline.
             with contextlib.suppress(asyncio.QueueFull):
                 sub.queue.put_nowait((channel, message))
+
+    async def publish_many(self, messages: Sequence[tuple[str, bytes]]) -> None:
+        for channel, message in messages:
+            await self.publish(channel, message)
 
     async def subscribe(self, channels: Iterable[str]) -> MemorySubscription:
         return MemorySubscription(self, channels)

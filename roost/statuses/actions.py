@@ -18,6 +18,7 @@ from roost.accounts.tables import accounts, users
 from roost.db import Database, Transaction
 from roost.errors import Forbidden, Invalid, NotFound, RoostError
 from roost.ids import new_id
+from roost.jobs.queue import enqueue
 from roost.notifications.actions import notify, unnotify
 from roost.notifications.tables import notifications
 from roost.statuses.queries import access_status
@@ -33,7 +34,6 @@ from roost.statuses.tables import (
     tags,
 )
 from roost.text.parse import extract_entities, render_html, weighted_length
-from roost.timelines.fanout import fan_out_status
 from roost.timelines.tables import home_feed
 from roost.timeutil import utcnow
 
@@ -178,14 +178,7 @@ async def do_post_status(
                     created_at=now,
                 )
             )
-        await fan_out_status(
-            tx,
-            status_id=status_id,
-            author_id=author_id,
-            visibility=visibility,
-            in_reply_to_account_id=parent.account_id if parent is not None else None,
-            mentioned=mention_ids,
-        )
+        await enqueue(tx, "fan_out", {"status_id": status_id})
         for account_id in mention_ids:
             await notify(
                 tx,
@@ -250,8 +243,22 @@ async def do_delete_status(db: Database, actor_id: int, status_id: int) -> Any:
 async def _delete_status_rows(tx: Transaction, ids: Sequence[int]) -> None:
     """Delete statuses and everything hanging off them, explicitly (not relying on the
     database's ON DELETE CASCADE, which SQLite only honours with foreign_keys on)."""
-    reblog_ids = await tx.scalars(sa.select(statuses.c.id).where(statuses.c.reblog_of_id.in_(ids)))
+    gone = await tx.fetch_all(
+        sa.select(statuses.c.id, statuses.c.account_id, statuses.c.visibility).where(
+            sa.or_(statuses.c.id.in_(ids), statuses.c.reblog_of_id.in_(ids))
+        )
+    )
+    reblog_ids = [r.id for r in gone if r.id not in ids]
     every = [*ids, *reblog_ids]
+    # Feeds outside SQL (Redis) and live streams learn of it through a job.
+    await enqueue(
+        tx,
+        "unfan_out",
+        {
+            "entries": [[r.id, r.account_id] for r in gone],
+            "public": any(r.visibility in ("public", "unlisted") for r in gone),
+        },
+    )
     for table in (home_feed, notifications, favourites, bookmarks, pins, mentions, status_tags):
         await tx.execute(table.delete().where(table.c.status_id.in_(every)))
     await tx.execute(idempotency_keys.delete().where(idempotency_keys.c.status_id.in_(every)))
@@ -301,15 +308,7 @@ async def do_reblog(db: Database, actor_id: int, status_id: int, visibility: str
             .where(accounts.c.id == actor_id)
             .values(statuses_count=accounts.c.statuses_count + 1, last_status_at=now)
         )
-        await fan_out_status(
-            tx,
-            status_id=reblog_id,
-            author_id=actor_id,
-            visibility=visibility,
-            in_reply_to_account_id=None,
-            mentioned=[],
-            reblog_of=original,
-        )
+        await enqueue(tx, "fan_out", {"status_id": reblog_id})
         await notify(
             tx,
             account_id=original.account_id,

@@ -9,10 +9,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from roost.accounts.tables import accounts
 from roost.db import Database
+from roost.feeds import FEED_CAP, FeedStore
+from roost.graph.tables import follows
 from roost.statuses.queries import access_status, newest_first, page, timeline_select, visible_ids
 from roost.statuses.tables import bookmarks, favourites, pins, status_tags, statuses, tags
-from roost.timelines.tables import home_feed
 
 CONTEXT_LIMIT = 4096  # statuses considered in one thread
 
@@ -31,13 +33,92 @@ async def _ids(db: Database, query: sa.Select[Any], col: Any, paging: Paging) ->
     return newest_first(await db.scalars(paged), paging.min_id)
 
 
-async def home_timeline(db: Database, viewer_id: int, paging: Paging) -> list[int]:
-    """The viewer's home feed (fanned out on write), with visibility, blocks and mutes."""
-    query, s, _ = timeline_select(viewer_id)
-    query = query.join(home_feed, home_feed.c.status_id == s.c.id).where(
-        home_feed.c.owner_id == viewer_id
+async def home_timeline(
+    db: Database,
+    feeds: FeedStore,
+    viewer_id: int,
+    paging: Paging,
+    *,
+    fanout_threshold: int = 250_000,
+) -> list[int]:
+    """The viewer's home timeline: their feed (rebuilt from SQL if absent) merged with the
+    recent posts of followed accounts too big to fan out, with visibility, blocks and
+    mutes applied. Over-fetches and pages on when entries turn out hidden."""
+    ids = await _feed_page(db, feeds, viewer_id, paging)
+    followed_big = (
+        sa.select(accounts.c.id)
+        .join(follows, follows.c.target_account_id == accounts.c.id)
+        .where(follows.c.account_id == viewer_id, accounts.c.followers_count > fanout_threshold)
     )
-    return await _ids(db, query, home_feed.c.status_id, paging)
+    query, s, _ = timeline_select(viewer_id)
+    result: list[int] = []
+    current = paging
+    for _round in range(3):
+        merged = query.where(sa.or_(s.c.id.in_(ids), s.c.account_id.in_(followed_big)))
+        found = await _ids(db, merged, s.c.id, current)
+        result.extend(found)
+        if len(result) >= paging.limit or len(ids) < current.limit or current.min_id is not None:
+            break
+        # Some entries were hidden (blocked, muted, deleted): read further down the feed.
+        current = Paging(max_id=min(ids), since_id=paging.since_id, limit=current.limit)
+        ids = await _feed_page(db, feeds, viewer_id, current)
+        if not ids:
+            break
+    return result[: paging.limit]
+
+
+async def _feed_page(db: Database, feeds: FeedStore, viewer_id: int, paging: Paging) -> list[int]:
+    kwargs: dict[str, Any] = {
+        "max_id": paging.max_id,
+        "since_id": paging.since_id,
+        "min_id": paging.min_id,
+        "limit": paging.limit,
+    }
+    ids = await feeds.page(viewer_id, **kwargs)
+    if ids is None:
+        # Absent (new account, flushed Redis, back after inactivity): rebuild from SQL.
+        await feeds.fill(viewer_id, await feed_entries_for(db, viewer_id, limit=FEED_CAP))
+        ids = await feeds.page(viewer_id, **kwargs) or []
+    return ids
+
+
+async def feed_entries_for(
+    db: Database,
+    owner_id: int,
+    *,
+    authors: list[int] | None = None,
+    limit: int = FEED_CAP,
+    reblogs: bool = True,
+) -> list[tuple[int, int]]:
+    """(status id, author id) of what fan-out would have put in `owner_id`'s feed: the
+    owner's own posts and those of followed accounts (or just `authors`), newest first."""
+    query, s, _ = timeline_select(owner_id)
+    followed = sa.select(follows.c.target_account_id).where(follows.c.account_id == owner_id)
+    no_reblogs = sa.select(follows.c.target_account_id).where(
+        follows.c.account_id == owner_id, follows.c.show_reblogs.is_(False)
+    )
+    if authors is None:
+        query = query.where(sa.or_(s.c.account_id == owner_id, s.c.account_id.in_(followed)))
+    else:
+        query = query.where(s.c.account_id.in_(authors))
+    if not reblogs:
+        query = query.where(s.c.reblog_of_id.is_(None))
+    query = query.where(
+        # Boosts from accounts whose boosts the owner turned off stay out.
+        sa.or_(s.c.reblog_of_id.is_(None), s.c.account_id.notin_(no_reblogs)),
+        # Replies reach the feed only when the owner follows (or is) the replied-to account.
+        sa.or_(
+            s.c.in_reply_to_account_id.is_(None),
+            s.c.in_reply_to_account_id == s.c.account_id,
+            s.c.in_reply_to_account_id == owner_id,
+            s.c.account_id == owner_id,
+            s.c.in_reply_to_account_id.in_(followed),
+        ),
+    )
+    rows = await db.fetch_all(
+        query.add_columns(s.c.account_id).order_by(s.c.id.desc()).limit(limit)
+    )
+    return [(r.id, r.account_id) for r in rows]
 
 
 async def public_timeline(

@@ -4,8 +4,6 @@ import sqlalchemy as sa
 
 from roost.db.metadata import metadata
 
-FEED_CAP = 800  # Twitter's and Mastodon's figure
-
 home_feed = sa.Table(
     "home_feed",
     metadata,
@@ -24,6 +22,19 @@ home_feed = sa.Table(
     # Who put it there (the author, or the reblogger): unfollow removes by this.
     sa.Column("author_id", sa.BigInteger, nullable=False),
     sa.Index("ix_home_feed_owner_id_author_id", "owner_id", "author_id"),
+)
+
+# Which owners have a home feed in the SQL store (the "present" of feeds.FeedStore).
+home_feed_marks = sa.Table(
+    "home_feed_marks",
+    metadata,
+    sa.Column(
+        "owner_id",
+        sa.BigInteger,
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
 )
 
 markers = sa.Table(

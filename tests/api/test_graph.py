@@ -13,7 +13,7 @@ from roost.accounts.tables import accounts
 from roost.app import Roost
 from roost.graph.tables import follow_requests, follows, mutes
 from roost.notifications.tables import notifications
-from roost.timelines.tables import home_feed
+from roost.timelines.queries import feed_entries_for
 from roost.timeutil import utcnow
 from tests.api.test_registration import app_token
 from tests.conftest import MakeUser, User
@@ -68,9 +68,11 @@ async def notification_types(roost: Roost, user: User) -> list[str]:
 
 
 async def feed(roost: Roost, user: User) -> set[str]:
-    ids = await roost.db.scalars(
-        sa.select(home_feed.c.status_id).where(home_feed.c.owner_id == user.id)
-    )
+    """What the feed store holds for `user` (built from SQL first if absent)."""
+    ids = await roost.feeds.page(user.id, limit=800)
+    if ids is None:
+        await roost.feeds.fill(user.id, await feed_entries_for(roost.db, user.id))
+        ids = await roost.feeds.page(user.id, limit=800) or []
     return {str(i) for i in ids}
 
 
@@ -465,6 +467,7 @@ async def test_backfill_takes_the_latest_forty(
     client: httpx.AsyncClient, roost: Roost, alice: User, bob: User
 ) -> None:
     posted = [await post_status(client, bob, f"post {i}") for i in range(42)]
+    assert await feed(roost, alice) == set()  # alice's feed exists (a rebuild takes all)
     await act(client, alice, bob, "follow")
     assert await feed(roost, alice) == set(posted[2:])
     r = await client.get("/api/v1/timelines/home", params={"limit": 5}, headers=alice.auth)

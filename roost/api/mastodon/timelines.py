@@ -25,7 +25,15 @@ async def _page(req: ApiRequest, ids: list[int], cursor: list[int] | None = None
 @api.route("/api/v1/timelines/home", scope="read:statuses", user=True, response=list[Status])
 async def home(req: ApiRequest) -> Response:
     """The home timeline: posts and boosts of followed accounts, and one's own."""
-    return await _page(req, await tl.home_timeline(req.roost.db, req.me_id, paging(req)))
+    roost = req.roost
+    ids = await tl.home_timeline(
+        roost.db,
+        roost.feeds,
+        req.me_id,
+        paging(req),
+        fanout_threshold=roost.settings.fanout_threshold,
+    )
+    return await _page(req, ids)
 
 
 @api.route("/api/v1/timelines/public", response=list[Status])

@@ -1,0 +1,144 @@
+"""Home feeds in SQL (the embedded default): the `home_feed` table plus presence marks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from roost.db import Database
+from roost.feeds import FEED_CAP
+from roost.timelines.tables import home_feed, home_feed_marks
+
+BATCH = 500  # rows per multi-row INSERT (SQLite allows 32766 bound parameters)
+
+
+class SqlFeedStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def push(self, owner_ids: Sequence[int], status_id: int, author_id: int) -> None:
+        if not owner_ids:
+            return
+        async with self.db.transaction() as tx:
+            for start in range(0, len(owner_ids), BATCH):
+                chunk = list(owner_ids[start : start + BATCH])
+                present = sa.select(
+                    home_feed_marks.c.owner_id,
+                    sa.literal(status_id, sa.BigInteger),
+                    sa.literal(author_id, sa.BigInteger),
+                ).where(
+                    home_feed_marks.c.owner_id.in_(chunk),
+                    ~sa.exists().where(
+                        home_feed.c.owner_id == home_feed_marks.c.owner_id,
+                        home_feed.c.status_id == status_id,
+                    ),
+                )
+                await tx.execute(
+                    home_feed.insert().from_select(["owner_id", "status_id", "author_id"], present)
+                )
+                await self._trim(tx, chunk)
+
+    async def _trim(self, tx: Any, owner_ids: list[int]) -> None:
+        """Cap each feed at FEED_CAP: drop entries older than the FEED_CAP-th newest."""
+        h2 = home_feed.alias("h2")
+        cutoff = (
+            sa.select(h2.c.status_id)
+            .where(h2.c.owner_id == home_feed.c.owner_id)
+            .order_by(h2.c.status_id.desc())
+            .offset(FEED_CAP - 1)
+            .limit(1)
+            .scalar_subquery()
+        )
+        await tx.execute(
+            home_feed.delete().where(
+                home_feed.c.owner_id.in_(owner_ids), home_feed.c.status_id < cutoff
+            )
+        )
+
+    async def fill(self, owner_id: int, entries: Sequence[tuple[int, int]]) -> None:
+        async with self.db.transaction() as tx:
+            marked = await tx.scalar(
+                sa.select(home_feed_marks.c.owner_id).where(home_feed_marks.c.owner_id == owner_id)
+            )
+            if marked is None:
+                await tx.execute(home_feed_marks.insert().values(owner_id=owner_id))
+            if entries:
+                have = set(
+                    await tx.scalars(
+                        sa.select(home_feed.c.status_id).where(
+                            home_feed.c.owner_id == owner_id,
+                            home_feed.c.status_id.in_([sid for sid, _ in entries]),
+                        )
+                    )
+                )
+                rows = [
+                    {"owner_id": owner_id, "status_id": sid, "author_id": aid}
+                    for sid, aid in dict(entries).items()
+                    if sid not in have
+                ]
+                if rows:
+                    await tx.execute(home_feed.insert(), rows)
+                await self._trim(tx, [owner_id])
+
+    async def remove(self, owner_ids: Sequence[int], entries: Sequence[tuple[int, int]]) -> None:
+        if not owner_ids or not entries:
+            return
+        async with self.db.transaction() as tx:
+            for start in range(0, len(owner_ids), BATCH):
+                await tx.execute(
+                    home_feed.delete().where(
+                        home_feed.c.owner_id.in_(list(owner_ids[start : start + BATCH])),
+                        home_feed.c.status_id.in_([sid for sid, _ in entries]),
+                    )
+                )
+
+    async def remove_author(self, owner_id: int, author_id: int) -> None:
+        await self.db.execute(
+            home_feed.delete().where(
+                home_feed.c.owner_id == owner_id, home_feed.c.author_id == author_id
+            )
+        )
+
+    async def page(
+        self,
+        owner_id: int,
+        *,
+        max_id: int | None = None,
+        since_id: int | None = None,
+        min_id: int | None = None,
+        limit: int = 20,
+    ) -> list[int] | None:
+        col = home_feed.c.status_id
+        marked = home_feed_marks.c.owner_id
+        # One round trip: the page's ids, plus a row marking presence even when it's empty.
+        query = sa.select(col).where(home_feed.c.owner_id == owner_id)
+        if max_id is not None:
+            query = query.where(col < max_id)
+        if since_id is not None:
+            query = query.where(col > since_id)
+        if min_id is not None:
+            query = query.where(col > min_id).order_by(col.asc())
+        else:
+            query = query.order_by(col.desc())
+        ids_q = query.limit(limit).subquery()
+        rows = await self.db.fetch_all(
+            sa.select(marked, ids_q.c.status_id)
+            .select_from(home_feed_marks.outerjoin(ids_q, sa.true()))
+            .where(marked == owner_id)
+        )
+        if not rows:
+            return None
+        ids = [r.status_id for r in rows if r.status_id is not None]
+        return sorted(ids, reverse=True)
+
+    async def drop(self, owner_id: int) -> None:
+        async with self.db.transaction() as tx:
+            await tx.execute(home_feed.delete().where(home_feed.c.owner_id == owner_id))
+            await tx.execute(home_feed_marks.delete().where(home_feed_marks.c.owner_id == owner_id))
+
+    async def clear(self) -> None:
+        async with self.db.transaction() as tx:
+            await tx.execute(home_feed.delete())
+            await tx.execute(home_feed_marks.delete())

@@ -1,0 +1,1 @@
+"""Background jobs: a SQL job table, claimed with SKIP LOCKED or BEGIN IMMEDIATE."""

@@ -1,0 +1,32 @@
+"""Job kinds and their handlers. Domain modules register with `@job("kind")`."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from roost.app import Roost
+
+JobHandler = Callable[["Roost", dict[str, Any]], Awaitable[None]]
+HANDLERS: dict[str, JobHandler] = {}
+
+# Modules that define handlers; imported once by the worker.
+HANDLER_MODULES = ("roost.timelines.jobs",)
+
+
+def job(kind: str) -> Callable[[JobHandler], JobHandler]:
+    """Register an idempotent handler for `kind` (it may run more than once)."""
+
+    def register(fn: JobHandler) -> JobHandler:
+        HANDLERS[kind] = fn
+        return fn
+
+    return register
+
+
+def load_handlers() -> dict[str, JobHandler]:
+    for module in HANDLER_MODULES:
+        importlib.import_module(module)
+    return HANDLERS

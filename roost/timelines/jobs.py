@@ -1,0 +1,191 @@
+"""Background jobs that keep home feeds and live streams in step with writes.
+
+- `fan_out`: a new status (or boost) into its recipients' feeds, in batches, with an
+  `update` event to each; public posts also go to the public and hashtag streams.
+- `unfan_out`: a deleted status (and its boosts) out of those feeds, with `delete` events.
+- `feed.merge` / `feed.unmerge`: a followed (unfollowed, blocked) account's posts into
+  (out of) one feed.
+All are idempotent: running one twice leaves the same feeds (a killed worker's job re-runs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from roost.accounts.tables import accounts, users
+from roost.graph.tables import follows
+from roost.jobs.registry import job
+from roost.pubsub import Event, encode_event
+from roost.statuses.tables import status_tags, statuses, tags
+from roost.timelines.queries import feed_entries_for
+from roost.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from roost.app import Roost
+
+BATCH = 1000
+
+
+def _update(status_id: int) -> bytes:
+    return encode_event(Event(event="update", id=str(status_id)))
+
+
+async def _recipients(roost: Roost, status: Any, original: Any | None) -> list[list[int]]:
+    """Followers who should get `status` in their home feed, in batches of BATCH.
+
+    Mastodon's home rules: replies only reach those who also follow the replied-to account;
+    boosts skip followers who turned boosts off and the original's author; direct posts
+    reach only mentioned followers. Accounts inactive for `inactive_days` are skipped (their
+    feed is rebuilt when they return).
+    """
+    from roost.statuses.tables import mentions
+
+    author_id = status.account_id
+    cutoff = utcnow() - timedelta(days=roost.settings.inactive_days)
+    f = follows.alias("f")
+    cond = [f.c.target_account_id == author_id, users.c.last_active_at >= cutoff]
+    if status.visibility == "direct":
+        cond.append(
+            sa.exists().where(
+                mentions.c.status_id == status.id, mentions.c.account_id == f.c.account_id
+            )
+        )
+    reply_to = status.in_reply_to_account_id
+    if reply_to is not None and reply_to != author_id:
+        also = follows.alias("also")
+        cond.append(
+            sa.or_(
+                f.c.account_id == reply_to,
+                sa.exists().where(
+                    also.c.account_id == f.c.account_id, also.c.target_account_id == reply_to
+                ),
+            )
+        )
+    if original is not None:
+        cond.append(f.c.show_reblogs.is_(True))
+        cond.append(f.c.account_id != original.account_id)
+    batches: list[list[int]] = []
+    last = 0
+    while True:
+        rows = await roost.db.fetch_all(
+            sa.select(f.c.id, f.c.account_id)
+            .join(users, users.c.account_id == f.c.account_id)
+            .where(*cond, f.c.id > last)
+            .order_by(f.c.id)
+            .limit(BATCH)
+        )
+        if not rows:
+            return batches
+        batches.append([r.account_id for r in rows])
+        last = rows[-1].id
+
+
+@job("fan_out")
+async def fan_out(roost: Roost, payload: dict[str, Any]) -> None:
+    """Put a new status into its author's and recipients' home feeds; tell live streams."""
+    status_id = int(payload["status_id"])
+    status = await roost.db.fetch_one(sa.select(statuses).where(statuses.c.id == status_id))
+    if status is None:
+        return  # deleted before the job ran
+    original = None
+    if status.reblog_of_id is not None:
+        original = await roost.db.fetch_one(
+            sa.select(statuses).where(statuses.c.id == status.reblog_of_id)
+        )
+        if original is None:
+            return
+    author_id = status.account_id
+    message = _update(status_id)
+    await roost.feeds.push([author_id], status_id, author_id)
+    await roost.pubsub.publish(f"timeline:{author_id}", message)
+    followers = await roost.db.scalar(
+        sa.select(accounts.c.followers_count).where(accounts.c.id == author_id)
+    )
+    if int(followers or 0) <= roost.settings.fanout_threshold:
+        for batch in await _recipients(roost, status, original):
+            await roost.feeds.push(batch, status_id, author_id)
+            await roost.pubsub.publish_many([(f"timeline:{o}", message) for o in batch])
+    await _publish_public(roost, status, original, message)
+
+
+async def _publish_public(roost: Roost, status: Any, original: Any | None, message: bytes) -> None:
+    if status.visibility == "direct":
+        from roost.statuses.tables import mentions
+
+        mentioned = await roost.db.scalars(
+            sa.select(mentions.c.account_id).where(mentions.c.status_id == status.id)
+        )
+        await roost.pubsub.publish_many(
+            [(f"timeline:direct:{a}", message) for a in [status.account_id, *mentioned]]
+        )
+        return
+    if status.visibility != "public" or original is not None:
+        return
+    names = await roost.db.scalars(
+        sa.select(tags.c.name_lower)
+        .join(status_tags, status_tags.c.tag_id == tags.c.id)
+        .where(status_tags.c.status_id == status.id)
+    )
+    channels = ["timeline:public", "timeline:public:local"]
+    for name in names:
+        channels += [f"timeline:hashtag:{name}", f"timeline:hashtag:{name}:local"]
+    await roost.pubsub.publish_many([(c, message) for c in channels])
+
+
+@job("unfan_out")
+async def unfan_out(roost: Roost, payload: dict[str, Any]) -> None:
+    """Take deleted statuses (`entries`: [status_id, author_id] pairs) out of the feeds of
+    their authors' followers, and send `delete` events."""
+    entries: list[tuple[int, int]] = [(int(s), int(a)) for s, a in payload["entries"]]
+    authors = sorted({a for _, a in entries})
+    messages = [encode_event(Event(event="delete", id=str(s))) for s, _ in entries]
+    last = 0
+    owners_seen: list[int] = list(authors)
+    await roost.feeds.remove(authors, entries)
+    while True:
+        rows = await roost.db.fetch_all(
+            sa.select(follows.c.id, follows.c.account_id)
+            .where(follows.c.target_account_id.in_(authors), follows.c.id > last)
+            .order_by(follows.c.id)
+            .limit(BATCH)
+        )
+        if not rows:
+            break
+        batch = [r.account_id for r in rows]
+        await roost.feeds.remove(batch, entries)
+        owners_seen += batch
+        last = rows[-1].id
+    channels = [f"timeline:{o}" for o in dict.fromkeys(owners_seen)]
+    if payload.get("public"):
+        channels += ["timeline:public", "timeline:public:local"]
+    await roost.pubsub.publish_many([(c, m) for c in channels for m in messages])
+
+
+@job("feed.merge")
+async def feed_merge(roost: Roost, payload: dict[str, Any]) -> None:
+    """After a follow: the followed account's recent posts into the follower's feed
+    (with `replace`, first out of it: boosts were switched on or off)."""
+    owner, author = int(payload["owner"]), int(payload["author"])
+    if payload.get("replace"):
+        await roost.feeds.remove_author(owner, author)
+    if await roost.feeds.page(owner, limit=1) is None:
+        return  # absent feed: its rebuild will include this account
+    entries = await feed_entries_for(
+        roost.db, owner, authors=[author], limit=40, reblogs=bool(payload.get("reblogs", True))
+    )
+    if entries:
+        await roost.feeds.fill(owner, entries)
+
+
+@job("feed.unmerge")
+async def feed_unmerge(roost: Roost, payload: dict[str, Any]) -> None:
+    """After an unfollow or block: the account's entries out of the owner's feed."""
+    await roost.feeds.remove_author(int(payload["owner"]), int(payload["author"]))
+
+
+def entries_of(rows: Sequence[Any]) -> list[list[int]]:
+    return [[int(r.id), int(r.account_id)] for r in rows]

@@ -1,0 +1,137 @@
+"""Fan-out on write through jobs: recipients, inactive followers, big accounts merged at
+read time, rebuilt feeds, deletes and live events."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import timedelta
+
+import httpx
+import sqlalchemy as sa
+
+from roost.accounts.tables import accounts, users
+from roost.app import Roost, create_app
+from roost.jobs.tables import jobs
+from roost.jobs.worker import Worker
+from roost.pubsub import decode_event
+from roost.timeutil import utcnow
+from tests.api.test_statuses import post
+from tests.conftest import MakeUser, User
+
+
+async def home_ids(client: httpx.AsyncClient, user: User) -> list[str]:
+    r = await client.get("/api/v1/timelines/home", headers=user.auth)
+    assert r.status_code == 200, r.text
+    return [s["id"] for s in r.json()]
+
+
+async def follow(client: httpx.AsyncClient, who: User, whom: User) -> None:
+    r = await client.post(f"/api/v1/accounts/{whom.id}/follow", headers=who.auth)
+    assert r.status_code == 200, r.text
+
+
+async def test_posting_queues_one_job_not_one_per_follower(
+    client: httpx.AsyncClient, roost: Roost, alice: User, make_user: MakeUser
+) -> None:
+    for i in range(5):
+        await follow(client, await make_user(f"f{i}"), alice)
+    roost.db.job_waker = None  # keep the job in the table to look at it
+    r = await client.post("/api/v1/statuses", json={"status": "hi"}, headers=alice.auth)
+    kinds = await roost.db.scalars(sa.select(jobs.c.kind))
+    assert kinds == ["fan_out"]
+    assert r.status_code == 200
+
+
+async def test_followers_get_it_inactive_ones_later(
+    client: httpx.AsyncClient, roost: Roost, alice: User, bob: User, carol: User
+) -> None:
+    await follow(client, bob, alice)
+    await follow(client, carol, alice)
+    assert await home_ids(client, bob) == []  # builds bob's feed
+    assert await home_ids(client, carol) == []
+    # Carol has not been around for two months: fan-out skips her.
+    await roost.db.execute(
+        users.update()
+        .where(users.c.account_id == carol.id)
+        .values(last_active_at=utcnow() - timedelta(days=60))
+    )
+    s = await post(client, alice, "hello")
+    ids = await roost.feeds.page(carol.id, limit=10)
+    assert ids is not None
+    assert int(s["id"]) not in ids
+    assert int(s["id"]) in (await roost.feeds.page(bob.id, limit=10) or [])
+    # When she comes back, her feed is rebuilt and has it.
+    await roost.feeds.drop(carol.id)
+    assert await home_ids(client, carol) == [s["id"]]
+
+
+async def test_flushed_feed_is_rebuilt_from_sql(
+    client: httpx.AsyncClient, roost: Roost, alice: User, bob: User
+) -> None:
+    await follow(client, bob, alice)
+    first = await post(client, alice, "one")
+    await post(client, bob, "@alice a reply to someone else", visibility="direct")
+    mine = await post(client, bob, "mine")
+    before = await home_ids(client, bob)
+    await roost.feeds.clear()  # Redis flushed / SQL feed lost
+    assert await home_ids(client, bob) == before
+    assert mine["id"] in before
+    assert first["id"] in before
+
+
+async def test_big_accounts_are_merged_at_read_time(roost: Roost, make_user: MakeUser) -> None:
+    settings = dataclasses.replace(roost.settings, fanout_threshold=2)
+    small = Roost(settings, roost.db)
+    small.worker = Worker(small)
+    star, fan1, fan2, fan3 = [await make_user(n) for n in ("star", "fan1", "fan2", "fan3")]
+    transport = httpx.ASGITransport(app=create_app(settings, small))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        for fan in (fan1, fan2, fan3):
+            await follow(c, fan, star)
+            await small.worker.run_pending()
+            assert await home_ids(c, fan) == []
+        count = await roost.db.scalar(
+            sa.select(accounts.c.followers_count).where(accounts.c.id == star.id)
+        )
+        assert count == 3
+        s = await post(c, star, "to the masses")
+        await small.worker.run_pending()
+        # Not written to any follower's feed...
+        assert int(s["id"]) not in (await small.feeds.page(fan1.id, limit=10) or [])
+        # ...but in every follower's home timeline.
+        for fan in (fan1, fan2, fan3):
+            assert await home_ids(c, fan) == [s["id"]]
+    await small.close()
+
+
+async def test_delete_leaves_feeds_and_tells_streams(
+    client: httpx.AsyncClient, roost: Roost, alice: User, bob: User
+) -> None:
+    await follow(client, bob, alice)
+    assert await home_ids(client, bob) == []
+    sub = await roost.pubsub.subscribe([f"timeline:{bob.id}"])
+    s = await post(client, alice, "soon gone")
+    r = await client.delete(f"/api/v1/statuses/{s['id']}", headers=alice.auth)
+    assert r.status_code == 200
+    assert int(s["id"]) not in (await roost.feeds.page(bob.id, limit=10) or [])
+    events = []
+    async for _channel, message in sub:
+        events.append(decode_event(message))
+        if len(events) == 2:
+            break
+    await sub.close()
+    assert [(e.event, e.id) for e in events] == [("update", s["id"]), ("delete", s["id"])]
+
+
+async def test_mention_notification_is_published(
+    client: httpx.AsyncClient, roost: Roost, alice: User, bob: User
+) -> None:
+    sub = await roost.pubsub.subscribe([f"timeline:{bob.id}"])
+    await post(client, alice, "@bob hey")
+    async for _channel, message in sub:
+        event = decode_event(message)
+        break
+    await sub.close()
+    assert event.event == "notification"
+    r = await client.get(f"/api/v1/notifications/{event.id}", headers=bob.auth)
+    assert r.json()["type"] == "mention"
