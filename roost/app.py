@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -25,9 +26,10 @@ from roost.db import Database
 from roost.errors import RateLimited, RoostError
 from roost.feeds import FeedStore
 from roost.jobs.worker import Worker
-from roost.oauth.queries import TokenCache, Viewer, access_viewer
+from roost.oauth.queries import TOKEN_CHANNEL, TokenCache, Viewer, access_viewer
 from roost.pubsub import PubSub
 from roost.ratelimit import RateLimiter
+from roost.statuses.render import invalidate
 
 log = logging.getLogger("roost")
 STATIC_DIR = Path(__file__).parent / "web" / "static"
@@ -45,9 +47,23 @@ class Roost:
         self.limiter: RateLimiter = self.backends.limiter
         self.pubsub: PubSub = self.backends.pubsub
         self.cache: Cache = self.backends.cache
-        # Messages of committed transactions go to live streams.
+        # Committed transactions invalidate cached renders, then reach live streams.
         self.db.publisher = self.pubsub.publish
+        self.db.invalidator = functools.partial(invalidate, self.cache)
         self.worker: Worker | None = None
+
+    def start_listeners(self) -> asyncio.Task[None]:
+        """Listen for other processes' token revocations (and drop them from our cache)."""
+
+        async def listen() -> None:
+            subscription = await self.pubsub.subscribe([TOKEN_CHANNEL])
+            try:
+                async for _channel, message in subscription:
+                    self.tokens.drop(message.decode())
+            finally:
+                await subscription.close()
+
+        return asyncio.create_task(listen())
 
     def start_worker(self) -> asyncio.Task[None]:
         """Run the job worker in this process (`roost serve` without --no-worker)."""
@@ -153,12 +169,18 @@ def create_app(settings: Settings, roost: Roost | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        task = instance.start_worker() if settings.in_process_worker and roost is None else None
+        tasks = []
+        if roost is None:
+            tasks.append(instance.start_listeners())
+            if settings.in_process_worker:
+                tasks.append(instance.start_worker())
         yield
         if roost is None:
+            instance.close_worker()
+            for task in tasks[:1]:
+                task.cancel()
+            await asyncio.wait(tasks, timeout=10)
             await instance.close()
-            if task is not None:
-                await asyncio.wait([task], timeout=10)
             await instance.db.dispose()
 
     routes: list[BaseRoute] = [

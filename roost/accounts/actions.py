@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from roost.accounts.passwords import hash_password_async
+from roost.accounts.passwords import hash_password_async, verify_password
 from roost.accounts.queries import local_username
 from roost.accounts.tables import accounts, users
 from roost.db import Database, Transaction
@@ -17,7 +17,8 @@ from roost.errors import Invalid
 from roost.graph.actions import accept_all_follow_requests
 from roost.ids import new_id
 from roost.oauth.actions import IssuedToken, issue_token
-from roost.oauth.tables import apps
+from roost.oauth.queries import TOKEN_CHANNEL, token_hash
+from roost.oauth.tables import apps, tokens
 from roost.text.parse import extract_mentions, render_html
 from roost.timeutil import utcnow
 
@@ -393,3 +394,81 @@ def _inline(html: str) -> str:
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         return html[3:-4]
     return html
+
+
+# --- Web sessions and settings (the server-rendered app) ---------------------------------
+
+PROFILE_IMAGES = ("avatar", "header")
+
+
+async def do_set_profile_image(db: Database, account_id: int, kind: str, url: str | None) -> None:
+    """Set (or with None, clear) the account's avatar or header to an uploaded image's URL."""
+    if kind not in PROFILE_IMAGES:
+        raise Invalid("Image kind must be avatar or header")
+    if url is not None and len(url) > 500:
+        raise Invalid("Image URL is too long")
+    async with db.transaction() as tx:
+        await tx.execute(accounts.update().where(accounts.c.id == account_id).values({kind: url}))
+
+
+async def do_start_web_session(
+    db: Database, account_id: int, scopes: str
+) -> tuple[IssuedToken, str]:
+    """Issue the token a web session carries (no app); returns it and the user's language.
+    The caller has checked the password and that the account may sign in."""
+    async with db.transaction() as tx:
+        token = await issue_token(tx, account_id=account_id, app_id=None, scopes=scopes)
+        locale = await tx.scalar(sa.select(users.c.locale).where(users.c.account_id == account_id))
+        await tx.execute(
+            users.update().where(users.c.account_id == account_id).values(last_active_at=utcnow())
+        )
+    return token, str(locale or "en")
+
+
+async def do_end_web_session(db: Database, token: str) -> str | None:
+    """Revoke a web session's token (signing out); returns its hash for the token cache,
+    or None when it was unknown. Only app-less tokens can be revoked this way."""
+    key = token_hash(token)
+    async with db.transaction() as tx:
+        await tx.execute(
+            tokens.update()
+            .where(
+                tokens.c.token_hash == key, tokens.c.app_id.is_(None), tokens.c.revoked_at.is_(None)
+            )
+            .values(revoked_at=utcnow(), refresh_hash=None)
+        )
+        tx.publish(TOKEN_CHANNEL, key.encode())
+    return key
+
+
+async def do_change_password(db: Database, account_id: int, current: str, new: str) -> None:
+    """Change a password after checking the current one (422 with per-field details when the
+    current password is wrong or the new one breaks the rules)."""
+    stored = await db.scalar(
+        sa.select(users.c.password_hash).where(users.c.account_id == account_id)
+    )
+    errors: list[FieldError] = []
+    if stored is None or not current or not await verify_password(stored, current):
+        errors.append(("current_password", "ERR_INVALID", "is invalid"))
+    errors += password_errors(new)
+    _raise_if(errors)
+    new_hash = await hash_password_async(new)
+    async with db.transaction() as tx:
+        # Only if nobody changed it meanwhile: the check above was against `stored`.
+        result = await tx.execute(
+            users.update()
+            .where(users.c.account_id == account_id, users.c.password_hash == stored)
+            .values(password_hash=new_hash)
+        )
+        if result.rowcount != 1:
+            raise ValidationFailed([("current_password", "ERR_INVALID", "is invalid")])
+
+
+async def do_set_locale(db: Database, account_id: int, locale: str) -> None:
+    """Set the user's interface language (a code such as "en" or "fr")."""
+    if not LOCALE_RE.match(locale):
+        raise Invalid("Locale is not included in the list")
+    async with db.transaction() as tx:
+        await tx.execute(
+            users.update().where(users.c.account_id == account_id).values(locale=locale)
+        )

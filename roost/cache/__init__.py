@@ -15,6 +15,10 @@ class Cache(Protocol):
     async def set_many(self, items: Mapping[str, bytes], ttl: float) -> None:
         """Store values for `ttl` seconds."""
 
+    async def add_many(self, items: Mapping[str, bytes], ttl: float) -> None:
+        """Store values only for keys that hold nothing now (a fill never overwrites an
+        invalidation marker: see roost.statuses.render)."""
+
     async def delete_many(self, keys: Sequence[str]) -> None:
         """Forget keys (invalidation)."""
 

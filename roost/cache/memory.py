@@ -26,6 +26,11 @@ class MemoryCache:
         for key, value in items.items():
             self._data[key] = (expires, value)
 
+    async def add_many(self, items: Mapping[str, bytes], ttl: float) -> None:
+        now = time.monotonic()
+        fresh = {k: v for k, v in items.items() if (e := self._data.get(k)) is None or e[0] <= now}
+        await self.set_many(fresh, ttl)
+
     async def delete_many(self, keys: Sequence[str]) -> None:
         for key in keys:
             self._data.pop(key, None)

@@ -58,6 +58,7 @@ class Transaction(_Runner):
         self.conn = conn
         self._after: list[AfterCommit] = []
         self._events: list[tuple[str, bytes]] = []
+        self._stale: list[str] = []
         self.jobs_enqueued = False
 
     async def _conn_execute(self, stmt: sa.Executable) -> sa.CursorResult[Any]:
@@ -77,6 +78,11 @@ class Transaction(_Runner):
         """Run `fn` after a successful commit (events, cache invalidation, live updates)."""
         self._after.append(fn)
 
+    def invalidate(self, *keys: str) -> None:
+        """Drop cache entries once this transaction commits (before events go out, so a
+        stream that renders on an event sees the new state)."""
+        self._stale.extend(keys)
+
     def publish(self, channel: str, message: bytes) -> None:
         """Publish a live-update message once (and only if) this transaction commits."""
         self._events.append((channel, message))
@@ -94,6 +100,7 @@ class Database(_Runner):
         # jobs were queued (the in-process worker).
         self.publisher: Callable[[str, bytes], Awaitable[None]] | None = None
         self.job_waker: Callable[[], None] | None = None
+        self.invalidator: Callable[[list[str]], Awaitable[None]] | None = None
         if self.is_sqlite:
             # WAL lets pooled reader connections run beside the one writer.
             self.engine: AsyncEngine = create_async_engine(
@@ -133,6 +140,11 @@ class Database(_Runner):
             async with self.engine.begin() as conn:
                 tx = Transaction(conn)
                 yield tx
+        if tx._stale and self.invalidator is not None:
+            try:
+                await self.invalidator(tx._stale)
+            except Exception:  # the cache's TTL bounds how long a missed invalidation lasts
+                log.exception("could not invalidate %d cache keys", len(tx._stale))
         if tx.jobs_enqueued and self.job_waker is not None:
             self.job_waker()
         if tx._events and self.publisher is not None:

@@ -19,7 +19,7 @@ from roost.accounts.tables import accounts, users
 from roost.db import Database, Transaction
 from roost.errors import Invalid, RoostError
 from roost.ids import new_id
-from roost.oauth.queries import Login, OAuthApp, token_hash
+from roost.oauth.queries import TOKEN_CHANNEL, Login, OAuthApp, token_hash
 from roost.oauth.scopes import covers_all, parse_scopes, unknown_scopes
 from roost.oauth.tables import apps, oauth_codes, tokens
 from roost.timeutil import utcnow
@@ -376,6 +376,7 @@ async def do_refresh_token(
         )
         if result.rowcount != 1:
             raise invalid_grant("The refresh token is invalid")
+        tx.publish(TOKEN_CHANNEL, str(row.token_hash).encode())
         issued = await issue_token(
             tx, account_id=row.account_id, app_id=app.id, scopes=" ".join(scopes), refresh=True
         )
@@ -405,4 +406,5 @@ async def do_revoke_token(db: Database, *, app: OAuthApp, token: str) -> str | N
                 .where(tokens.c.id == row.id)
                 .values(revoked_at=utcnow(), refresh_hash=None)
             )
+            tx.publish(TOKEN_CHANNEL, str(row.token_hash).encode())
     return str(row.token_hash)

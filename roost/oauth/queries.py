@@ -29,6 +29,10 @@ class Viewer:
     admin: bool = False
 
 
+# Revocations are published here so every process drops the token from its cache at once.
+TOKEN_CHANNEL = "internal:tokens"
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

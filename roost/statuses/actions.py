@@ -22,6 +22,7 @@ from roost.jobs.queue import enqueue
 from roost.notifications.actions import notify, unnotify
 from roost.notifications.tables import notifications
 from roost.statuses.queries import access_status
+from roost.statuses.render import status_key
 from roost.statuses.tables import (
     VISIBILITIES,
     bookmarks,
@@ -159,11 +160,7 @@ async def do_post_status(
         if tag_names:
             await _attach_tags(tx, status_id, tag_names, now)
         if parent is not None:
-            await tx.execute(
-                statuses.update()
-                .where(statuses.c.id == parent.id)
-                .values(replies_count=statuses.c.replies_count + 1)
-            )
+            await _bump(tx, statuses, parent.id, "replies_count", 1)
         await tx.execute(
             accounts.update()
             .where(accounts.c.id == author_id)
@@ -250,6 +247,7 @@ async def _delete_status_rows(tx: Transaction, ids: Sequence[int]) -> None:
     )
     reblog_ids = [r.id for r in gone if r.id not in ids]
     every = [*ids, *reblog_ids]
+    tx.invalidate(*(status_key(i) for i in every))
     # Feeds outside SQL (Redis) and live streams learn of it through a job.
     await enqueue(
         tx,
@@ -298,11 +296,7 @@ async def do_reblog(db: Database, actor_id: int, status_id: int, visibility: str
                 created_at=now,
             )
         )
-        await tx.execute(
-            statuses.update()
-            .where(statuses.c.id == original.id)
-            .values(reblogs_count=statuses.c.reblogs_count + 1)
-        )
+        await _bump(tx, statuses, original.id, "reblogs_count", 1)
         await tx.execute(
             accounts.update()
             .where(accounts.c.id == actor_id)
@@ -345,6 +339,8 @@ async def do_unreblog(db: Database, actor_id: int, status_id: int) -> int:
 
 
 async def _bump(tx: Transaction, table: sa.Table, row_id: int, column: str, by: int) -> None:
+    if table is statuses:
+        tx.invalidate(status_key(row_id))
     col = table.c[column]
     await tx.execute(
         table.update()

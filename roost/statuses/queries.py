@@ -16,23 +16,15 @@ import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import FromClause
 
-from roost.accounts.queries import render_accounts
 from roost.accounts.tables import accounts
+from roost.cache import Cache
 from roost.db import Database
 from roost.errors import NotFound
 from roost.graph.tables import blocks, follows, mutes
-from roost.oauth.tables import apps
-from roost.statuses.entities import Status, StatusApplication, StatusMention, StatusTag
-from roost.statuses.tables import (
-    bookmarks,
-    favourites,
-    mentions,
-    pins,
-    status_tags,
-    statuses,
-    tags,
-)
-from roost.timeutil import iso, iso_or_none, utcnow
+from roost.statuses.entities import Status
+from roost.statuses.render import render_statuses
+from roost.statuses.tables import mentions, statuses
+from roost.timeutil import utcnow
 
 
 def visible_to(s: FromClause, viewer_id: int | None) -> ColumnElement[bool]:
@@ -140,153 +132,23 @@ async def visible_ids(db: Database, viewer_id: int | None, ids: Sequence[int]) -
     return set(await db.scalars(query.where(s.c.id.in_(list(ids)))))
 
 
-_STATUS_COLUMNS = [*statuses.c, apps.c.name.label("app_name"), apps.c.website.label("app_website")]
-
-
-async def render_statuses(
-    db: Database, viewer_id: int | None, ids: Sequence[int], base_url: str
-) -> list[Status]:
-    """Status entities for `ids` in that order, with a fixed number of queries however many.
-
-    Callers pass ids the viewer may see (timelines and access_* already filtered them).
-    Queries: statuses (+ reblogged originals), accounts, mentions, tags, and the viewer's
-    own favourites / reblogs / bookmarks / pins.
-    """
-    if not ids:
-        return []
-    id_list = list(dict.fromkeys(ids))
-    join = statuses.outerjoin(apps, apps.c.id == statuses.c.app_id)
-    # The page's statuses and the originals of its reblogs, in one query.
-    originals = sa.select(statuses.c.reblog_of_id).where(
-        statuses.c.id.in_(id_list), statuses.c.reblog_of_id.isnot(None)
-    )
-    rows = {
-        r.id: r
-        for r in await db.fetch_all(
-            sa.select(*_STATUS_COLUMNS)
-            .select_from(join)
-            .where(sa.or_(statuses.c.id.in_(id_list), statuses.c.id.in_(originals)))
-        )
-    }
-    all_ids = list(rows)
-    account_ids = {r.account_id for r in rows.values()}
-    mention_rows = await db.fetch_all(
-        sa.select(mentions.c.status_id, accounts.c.id, accounts.c.username)
-        .select_from(mentions.join(accounts, accounts.c.id == mentions.c.account_id))
-        .where(mentions.c.status_id.in_(all_ids))
-    )
-    tag_rows = await db.fetch_all(
-        sa.select(status_tags.c.status_id, tags.c.name)
-        .select_from(status_tags.join(tags, tags.c.id == status_tags.c.tag_id))
-        .where(status_tags.c.status_id.in_(all_ids))
-    )
-    rendered_accounts = await render_accounts(db, account_ids, base_url)
-    flags = await _viewer_flags(db, viewer_id, all_ids)
-
-    mentions_of: dict[int, list[StatusMention]] = {}
-    for m in mention_rows:
-        mentions_of.setdefault(m.status_id, []).append(
-            StatusMention(
-                id=str(m.id), username=m.username, acct=m.username, url=f"{base_url}/@{m.username}"
-            )
-        )
-    tags_of: dict[int, list[StatusTag]] = {}
-    for t in tag_rows:
-        tags_of.setdefault(t.status_id, []).append(
-            StatusTag(name=t.name.lower(), url=f"{base_url}/tags/{t.name.lower()}")
-        )
-
-    def build(row: Any, reblog: Status | None) -> Status | None:
-        account = rendered_accounts.get(row.account_id)
-        if account is None:
-            return None
-        sid = row.id
-        is_reblog = reblog is not None
-        return Status(
-            id=str(sid),
-            uri=f"{base_url}/users/{account.username}/statuses/{sid}",
-            url=None if is_reblog else f"{base_url}/@{account.username}/{sid}",
-            created_at=iso(row.created_at),
-            edited_at=iso_or_none(row.edited_at),
-            account=account,
-            content="" if is_reblog else row.content,
-            visibility=row.visibility,
-            sensitive=bool(row.sensitive),
-            spoiler_text=row.spoiler_text,
-            media_attachments=[],
-            application=None
-            if row.app_name is None
-            else StatusApplication(name=row.app_name, website=row.app_website),
-            mentions=mentions_of.get(sid, []),
-            tags=tags_of.get(sid, []),
-            emojis=[],
-            reblogs_count=row.reblogs_count,
-            favourites_count=row.favourites_count,
-            replies_count=row.replies_count,
-            in_reply_to_id=None if row.in_reply_to_id is None else str(row.in_reply_to_id),
-            in_reply_to_account_id=None
-            if row.in_reply_to_account_id is None
-            else str(row.in_reply_to_account_id),
-            reblog=reblog,
-            language=row.language,
-            favourited=None if viewer_id is None else ("f", sid) in flags,
-            reblogged=None if viewer_id is None else ("r", sid) in flags,
-            muted=None if viewer_id is None else False,
-            bookmarked=None if viewer_id is None else ("b", sid) in flags,
-            pinned=None
-            if viewer_id is None or row.account_id != viewer_id
-            else ("p", sid) in flags,
-        )
-
-    out: list[Status] = []
-    for sid in id_list:
-        row = rows.get(sid)
-        if row is None:
-            continue
-        original = None
-        if row.reblog_of_id is not None:
-            orig_row = rows.get(row.reblog_of_id)
-            original = build(orig_row, None) if orig_row is not None else None
-            if original is None:
-                continue
-        status = build(row, original)
-        if status is not None:
-            if original is not None:
-                # A reblog shows the original's interaction flags: that is what a client's
-                # buttons act on.
-                status.favourited, status.reblogged = original.favourited, original.reblogged
-                status.bookmarked = original.bookmarked
-            out.append(status)
-    return out
-
-
-async def _viewer_flags(
-    db: Database, viewer_id: int | None, ids: list[int]
-) -> set[tuple[str, int]]:
-    """The viewer's favourites, reblogs, bookmarks and pins among `ids`, in one query."""
-    if viewer_id is None or not ids:
-        return set()
-    query = sa.union_all(
-        sa.select(sa.literal("f").label("k"), favourites.c.status_id).where(
-            favourites.c.account_id == viewer_id, favourites.c.status_id.in_(ids)
-        ),
-        sa.select(sa.literal("b").label("k"), bookmarks.c.status_id).where(
-            bookmarks.c.account_id == viewer_id, bookmarks.c.status_id.in_(ids)
-        ),
-        sa.select(sa.literal("p").label("k"), pins.c.status_id).where(
-            pins.c.account_id == viewer_id, pins.c.status_id.in_(ids)
-        ),
-        sa.select(sa.literal("r").label("k"), statuses.c.reblog_of_id).where(
-            statuses.c.account_id == viewer_id, statuses.c.reblog_of_id.in_(ids)
-        ),
-    )
-    return {(r.k, r.status_id) for r in await db.fetch_all(query)}
-
-
 async def render_status(
-    db: Database, viewer_id: int | None, status_id: int, base_url: str
+    db: Database, viewer_id: int | None, status_id: int, base_url: str, cache: Cache | None = None
 ) -> Status:
-    rendered = await render_statuses(db, viewer_id, [status_id], base_url)
+    rendered = await render_statuses(db, viewer_id, [status_id], base_url, cache)
     if not rendered:
         raise NotFound()
     return rendered[0]
+
+
+__all__ = [
+    "access_status",
+    "newest_first",
+    "not_muted",
+    "page",
+    "render_status",
+    "render_statuses",
+    "timeline_select",
+    "visible_ids",
+    "visible_to",
+]

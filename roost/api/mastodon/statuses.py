@@ -33,7 +33,9 @@ def paging(req: ApiRequest, default: int = 20, maximum: int = 40) -> Paging:
 
 async def _render(req: ApiRequest, status_id: int) -> Response:
     return json_response(
-        await render_status(req.roost.db, req.viewer_id, status_id, req.roost.settings.base_url)
+        await render_status(
+            req.roost.db, req.viewer_id, status_id, req.roost.settings.base_url, req.roost.cache
+        )
     )
 
 
@@ -78,7 +80,11 @@ async def get_statuses(req: ApiRequest) -> Response:
     query, s, _ = timeline_select(req.viewer_id, hide_muted=False)
     visible = set(await req.roost.db.scalars(query.where(s.c.id.in_(ids)))) if ids else set()
     rendered = await render_statuses(
-        req.roost.db, req.viewer_id, [i for i in ids if i in visible], req.roost.settings.base_url
+        req.roost.db,
+        req.viewer_id,
+        [i for i in ids if i in visible],
+        req.roost.settings.base_url,
+        req.roost.cache,
     )
     return json_response(rendered)
 
@@ -88,7 +94,7 @@ async def delete_status(req: ApiRequest) -> Response:
     """Delete one's own status; the answer carries its source `text` (delete & redraft)."""
     db, base = req.roost.db, req.roost.settings.base_url
     status_id = req.path_id()
-    rendered = await render_status(db, req.viewer_id, status_id, base)
+    rendered = await render_status(db, req.viewer_id, status_id, base, req.roost.cache)
     row = await actions.do_delete_status(db, req.me_id, status_id)
     rendered.text = row.text
     rendered.favourited = rendered.reblogged = rendered.bookmarked = False
@@ -101,7 +107,11 @@ async def get_context(req: ApiRequest) -> Response:
     """The thread around a status: ancestors and descendants the viewer may see."""
     ancestors, descendants = await context(req.roost.db, req.viewer_id, req.path_id())
     rendered = await render_statuses(
-        req.roost.db, req.viewer_id, ancestors + descendants, req.roost.settings.base_url
+        req.roost.db,
+        req.viewer_id,
+        ancestors + descendants,
+        req.roost.settings.base_url,
+        req.roost.cache,
     )
     by_id = {int(s.id): s for s in rendered}
     return json_response(

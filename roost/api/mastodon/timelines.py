@@ -17,7 +17,9 @@ api = Api()
 
 async def _page(req: ApiRequest, ids: list[int], cursor: list[int] | None = None) -> Response:
     """Render `ids`; `cursor` are the paging ids when they differ from the status ids."""
-    rendered = await render_statuses(req.roost.db, req.viewer_id, ids, req.roost.settings.base_url)
+    rendered = await render_statuses(
+        req.roost.db, req.viewer_id, ids, req.roost.settings.base_url, req.roost.cache
+    )
     keys = cursor if cursor is not None else ids
     return page_response(req, rendered, keys[0] if keys else None, keys[-1] if keys else None)
 

@@ -1,0 +1,237 @@
+"""Rendering statuses in batches, through the rendered-status cache.
+
+What is the same for every viewer (content, mentions, tags, counts) is cached per status
+as msgspec JSON under `s:{id}`; accounts (whose counts change all the time) and the
+viewer's own flags are read fresh on every page. Writes that change a status's rendering
+invalidate its key after commit (`Transaction.invalidate`); an invalidated key holds a
+short-lived marker that a concurrent reader's fill cannot overwrite, so a render started
+before the write can never put the old version back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import msgspec
+import sqlalchemy as sa
+
+from roost.accounts.queries import render_accounts
+from roost.accounts.tables import accounts
+from roost.cache import Cache
+from roost.db import Database
+from roost.oauth.tables import apps
+from roost.statuses.entities import Status, StatusApplication, StatusMention, StatusTag
+from roost.statuses.tables import bookmarks, favourites, mentions, pins, status_tags, statuses, tags
+from roost.timeutil import iso, iso_or_none
+
+STATUS_TTL = 600.0  # seconds; a safety net, invalidation is what keeps entries right
+MARKER = b"-"  # an invalidated key
+MARKER_TTL = 10.0  # longer than any render takes between its read and its fill
+_STATUS_COLUMNS = [*statuses.c, apps.c.name.label("app_name"), apps.c.website.label("app_website")]
+
+
+class Core(msgspec.Struct, array_like=True):
+    """The viewer-independent part of a status, as cached."""
+
+    account_id: int
+    reblog_of_id: int | None
+    status: Status
+
+
+_encode = msgspec.json.Encoder().encode
+_decode = msgspec.json.Decoder(Core).decode
+
+
+def status_key(status_id: int) -> str:
+    return f"s:{status_id}"
+
+
+async def invalidate(cache: Cache, keys: list[str]) -> None:
+    """Mark keys invalid (the Database's invalidator hook)."""
+    await cache.set_many(dict.fromkeys(keys, MARKER), MARKER_TTL)
+
+
+async def render_statuses(
+    db: Database,
+    viewer_id: int | None,
+    ids: Sequence[int],
+    base_url: str,
+    cache: Cache | None = None,
+) -> list[Status]:
+    """Status entities for `ids` in that order, with a fixed number of queries however many.
+
+    Callers pass ids the viewer may see (timelines and access_* already filtered them).
+    Queries: statuses + mentions + tags (only for cache misses), accounts, and the viewer's
+    own favourites / reblogs / bookmarks / pins.
+    """
+    if not ids:
+        return []
+    id_list = list(dict.fromkeys(ids))
+    cores = await _cached(cache, id_list)
+    originals = {c.reblog_of_id for c in cores.values() if c.reblog_of_id is not None}
+    cores.update(await _cached(cache, list(originals - cores.keys())))
+    missing = [i for i in [*id_list, *originals] if i not in cores]
+    if missing:
+        built = await _build(db, missing, base_url)
+        cores.update(built)
+        if cache is not None and built:
+            await cache.add_many({status_key(k): _encode(v) for k, v in built.items()}, STATUS_TTL)
+    rendered_accounts = await render_accounts(db, {c.account_id for c in cores.values()}, base_url)
+    flags = await _viewer_flags(db, viewer_id, list(cores))
+
+    def finish(sid: int, reblog: Status | None) -> Status | None:
+        core = cores.get(sid)
+        account = rendered_accounts.get(core.account_id) if core is not None else None
+        if core is None or account is None:
+            return None
+        own = ("f", sid) in flags, ("r", sid) in flags, ("b", sid) in flags
+        if reblog is not None:
+            # A reblog shows the original's flags: that is what a client's buttons act on.
+            own = bool(reblog.favourited), bool(reblog.reblogged), bool(reblog.bookmarked)
+        anonymous = viewer_id is None
+        return msgspec.structs.replace(
+            core.status,
+            account=account,
+            uri=f"{base_url}/users/{account.username}/statuses/{sid}",
+            url=None if reblog is not None else f"{base_url}/@{account.username}/{sid}",
+            reblog=reblog,
+            favourited=None if anonymous else own[0],
+            reblogged=None if anonymous else own[1],
+            bookmarked=None if anonymous else own[2],
+            muted=None if anonymous else False,
+            pinned=None if anonymous or core.account_id != viewer_id else ("p", sid) in flags,
+        )
+
+    out: list[Status] = []
+    for sid in id_list:
+        core = cores.get(sid)
+        if core is None:
+            continue
+        original = None
+        if core.reblog_of_id is not None:
+            original = finish(core.reblog_of_id, None)
+            if original is None:
+                continue
+        status = finish(sid, original)
+        if status is not None:
+            out.append(status)
+    return out
+
+
+async def _cached(cache: Cache | None, ids: list[int]) -> dict[int, Core]:
+    if cache is None or not ids:
+        return {}
+    found = {}
+    for sid, raw in zip(ids, await cache.get_many([status_key(i) for i in ids]), strict=True):
+        if raw is not None and raw != MARKER:
+            found[sid] = _decode(raw)
+    return found
+
+
+async def _build(db: Database, ids: list[int], base_url: str) -> dict[int, Core]:
+    """Cores of `ids` and of the originals they reblog, from SQL (three queries)."""
+    join = statuses.outerjoin(apps, apps.c.id == statuses.c.app_id)
+    originals = sa.select(statuses.c.reblog_of_id).where(
+        statuses.c.id.in_(ids), statuses.c.reblog_of_id.isnot(None)
+    )
+    rows = await db.fetch_all(
+        sa.select(*_STATUS_COLUMNS)
+        .select_from(join)
+        .where(sa.or_(statuses.c.id.in_(ids), statuses.c.id.in_(originals)))
+    )
+    all_ids = [r.id for r in rows]
+    mentions_of: dict[int, list[StatusMention]] = {}
+    for m in await db.fetch_all(
+        sa.select(mentions.c.status_id, accounts.c.id, accounts.c.username)
+        .select_from(mentions.join(accounts, accounts.c.id == mentions.c.account_id))
+        .where(mentions.c.status_id.in_(all_ids))
+    ):
+        mentions_of.setdefault(m.status_id, []).append(
+            StatusMention(
+                id=str(m.id), username=m.username, acct=m.username, url=f"{base_url}/@{m.username}"
+            )
+        )
+    tags_of: dict[int, list[StatusTag]] = {}
+    for t in await db.fetch_all(
+        sa.select(status_tags.c.status_id, tags.c.name)
+        .select_from(status_tags.join(tags, tags.c.id == status_tags.c.tag_id))
+        .where(status_tags.c.status_id.in_(all_ids))
+    ):
+        name = t.name.lower()
+        tags_of.setdefault(t.status_id, []).append(
+            StatusTag(name=name, url=f"{base_url}/tags/{name}")
+        )
+    return {r.id: _core(r, mentions_of, tags_of) for r in rows}
+
+
+def _core(
+    row: Any, mentions_of: dict[int, list[StatusMention]], tags_of: dict[int, list[StatusTag]]
+) -> Core:
+    sid = row.id
+    is_reblog = row.reblog_of_id is not None
+    status = Status(
+        id=str(sid),
+        uri="",
+        url=None,
+        created_at=iso(row.created_at),
+        edited_at=iso_or_none(row.edited_at),
+        account=_placeholder(),
+        content="" if is_reblog else row.content,
+        visibility=row.visibility,
+        sensitive=bool(row.sensitive),
+        spoiler_text=row.spoiler_text,
+        media_attachments=[],
+        application=None
+        if row.app_name is None
+        else StatusApplication(name=row.app_name, website=row.app_website),
+        mentions=mentions_of.get(sid, []),
+        tags=tags_of.get(sid, []),
+        emojis=[],
+        reblogs_count=row.reblogs_count,
+        favourites_count=row.favourites_count,
+        replies_count=row.replies_count,
+        in_reply_to_id=None if row.in_reply_to_id is None else str(row.in_reply_to_id),
+        in_reply_to_account_id=None
+        if row.in_reply_to_account_id is None
+        else str(row.in_reply_to_account_id),
+        reblog=None,
+        language=row.language,
+    )
+    return Core(account_id=row.account_id, reblog_of_id=row.reblog_of_id, status=status)
+
+
+def _placeholder() -> Any:
+    """The cached core carries no account (accounts are read fresh); this stands in."""
+    from roost.accounts.entities import Account
+
+    return Account(
+        id="", username="", acct="", url="", uri="", display_name="", note="", avatar="",
+        avatar_static="", header="", header_static="", locked=False, fields=[], emojis=[],
+        bot=False, group=False, discoverable=None, indexable=False, hide_collections=None,
+        noindex=None, created_at="", last_status_at=None, statuses_count=0,
+        followers_count=0, following_count=0,
+    )  # fmt: skip
+
+
+async def _viewer_flags(
+    db: Database, viewer_id: int | None, ids: list[int]
+) -> set[tuple[str, int]]:
+    """The viewer's favourites, reblogs, bookmarks and pins among `ids`, in one query."""
+    if viewer_id is None or not ids:
+        return set()
+    query = sa.union_all(
+        sa.select(sa.literal("f").label("k"), favourites.c.status_id).where(
+            favourites.c.account_id == viewer_id, favourites.c.status_id.in_(ids)
+        ),
+        sa.select(sa.literal("b").label("k"), bookmarks.c.status_id).where(
+            bookmarks.c.account_id == viewer_id, bookmarks.c.status_id.in_(ids)
+        ),
+        sa.select(sa.literal("p").label("k"), pins.c.status_id).where(
+            pins.c.account_id == viewer_id, pins.c.status_id.in_(ids)
+        ),
+        sa.select(sa.literal("r").label("k"), statuses.c.reblog_of_id).where(
+            statuses.c.account_id == viewer_id, statuses.c.reblog_of_id.in_(ids)
+        ),
+    )
+    return {(r.k, r.status_id) for r in await db.fetch_all(query)}
