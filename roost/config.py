@@ -40,6 +40,8 @@ class Settings:
     fanout_threshold: int = 250_000
     # Followers inactive this long are skipped by fan-out; their feed is rebuilt on return.
     inactive_days: int = 30
+    # Followers written per fan-out round trip.
+    fanout_batch: int = 1000
     # Seconds a worker holds a claimed job before another may take it over.
     job_lease: float = 30.0
     # Run the job worker inside `roost serve` (off with --no-worker).
@@ -84,6 +86,7 @@ class Settings:
             fanout_threshold=int(e.get("ROOST_FANOUT_THRESHOLD", "250000")),
             inactive_days=int(e.get("ROOST_INACTIVE_DAYS", "30")),
             job_lease=float(e.get("ROOST_JOB_LEASE", "30")),
+            fanout_batch=int(e.get("ROOST_FANOUT_BATCH", "1000")),
             in_process_worker=not _bool(e.get("ROOST_NO_WORKER")),
         )
 

@@ -33,6 +33,8 @@ follows = _edge(
     "follows",
     sa.Column("show_reblogs", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Column("notify", sa.Boolean, nullable=False, server_default=sa.false()),
+    # Fan-out walks an account's followers in id order, a batch at a time.
+    sa.Index("ix_follows_target_account_id_id", "target_account_id", "id"),
 )
 follow_requests = _edge(
     "follow_requests",

@@ -27,7 +27,6 @@ from roost.timeutil import utcnow
 if TYPE_CHECKING:
     from roost.app import Roost
 
-BATCH = 1000
 
 
 def _update(status_id: int) -> bytes:
@@ -35,7 +34,7 @@ def _update(status_id: int) -> bytes:
 
 
 async def _recipients(roost: Roost, status: Any, original: Any | None) -> list[list[int]]:
-    """Followers who should get `status` in their home feed, in batches of BATCH.
+    """Followers who should get `status` in their home feed, in batches of `fanout_batch`.
 
     Mastodon's home rules: replies only reach those who also follow the replied-to account;
     boosts skip followers who turned boosts off and the original's author; direct posts
@@ -76,7 +75,7 @@ async def _recipients(roost: Roost, status: Any, original: Any | None) -> list[l
             .join(users, users.c.account_id == f.c.account_id)
             .where(*cond, f.c.id > last)
             .order_by(f.c.id)
-            .limit(BATCH)
+            .limit(roost.settings.fanout_batch)
         )
         if not rows:
             return batches
@@ -151,7 +150,7 @@ async def unfan_out(roost: Roost, payload: dict[str, Any]) -> None:
             sa.select(follows.c.id, follows.c.account_id)
             .where(follows.c.target_account_id.in_(authors), follows.c.id > last)
             .order_by(follows.c.id)
-            .limit(BATCH)
+            .limit(roost.settings.fanout_batch)
         )
         if not rows:
             break

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,10 +73,15 @@ class Server:
 
 
 @contextmanager
-def roost_server(tmp: Path, **env: str) -> Iterator[Server]:
-    """Start `roost serve` and wait until it answers; stop it afterwards."""
+def roost_server(tmp: Path, *, no_worker: bool = False, **env: str) -> Iterator[Server]:
+    """Start `roost serve` and wait until it answers; stop it afterwards. Without
+    ROOST_DATABASE_URL in `env` it gets a fresh database of its own."""
     port = free_port()
-    with fresh_database(tmp) as database_url:
+    tmp.mkdir(parents=True, exist_ok=True)
+    with ExitStack() as stack:
+        database_url = env.pop("ROOST_DATABASE_URL", None) or stack.enter_context(
+            fresh_database(tmp)
+        )
         full_env = {
             **os.environ,
             "ROOST_DATA_DIR": str(tmp / "data"),
@@ -85,9 +90,8 @@ def roost_server(tmp: Path, **env: str) -> Iterator[Server]:
             **env,
         }
         log = (tmp / "server.log").open("wb")
-        process = subprocess.Popen(
-            [ROOST, "serve", "--port", str(port)], env=full_env, stdout=log, stderr=log
-        )
+        command = [ROOST, "serve", "--port", str(port), *(["--no-worker"] if no_worker else [])]
+        process = subprocess.Popen(command, env=full_env, stdout=log, stderr=log)
         url = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + 30

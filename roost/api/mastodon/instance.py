@@ -1,4 +1,4 @@
-"""/api/v1/instance, /api/v2/instance, custom emojis and the streaming health check."""
+"""/api/v1/instance, /api/v2/instance and custom emojis."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 import msgspec
 import sqlalchemy as sa
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import Response
 
 from roost import MASTODON_VERSION, __version__
 from roost.accounts.entities import Account
@@ -166,9 +166,3 @@ async def instance_v2(req: ApiRequest) -> Response:
             rules=[],
         )
     )
-
-
-@api.route("/api/v1/streaming/health", summary="Streaming health check")
-async def streaming_health(req: ApiRequest) -> Response:
-    """Mastodon answers a bare `OK` here; clients only check the status code."""
-    return PlainTextResponse("OK")

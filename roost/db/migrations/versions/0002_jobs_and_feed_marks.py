@@ -48,7 +48,15 @@ def upgrade() -> None:
     )
 
 
+    with op.batch_alter_table("follows", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_follows_target_account_id_id", ["target_account_id", "id"], unique=False
+        )
+
+
 def downgrade() -> None:
+    with op.batch_alter_table("follows", schema=None) as batch_op:
+        batch_op.drop_index("ix_follows_target_account_id_id")
 
     op.drop_table("home_feed_marks")
     with op.batch_alter_table("jobs", schema=None) as batch_op:

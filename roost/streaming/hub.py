@@ -1,0 +1,191 @@
+"""One streaming client's streams, fed by one pub/sub subscription and rendered for it.
+
+Pub/sub messages carry ids only. Each listener renders what arrives for its own viewer,
+through the same visibility rules as every other read (`timeline_select`: visibility,
+blocks, mutes), and drops what its viewer may not see.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import msgspec
+
+from roost.errors import NotFound
+from roost.notifications.queries import access_notification, render_notifications
+from roost.oauth.queries import Viewer
+from roost.pubsub import Event, Subscription, decode_event
+from roost.statuses.entities import Status
+from roost.statuses.queries import render_statuses, timeline_select
+from roost.streaming.streams import Stream, token_channel
+
+if TYPE_CHECKING:
+    from roost.app import Roost
+
+log = logging.getLogger(__name__)
+_encoder = msgspec.json.Encoder()
+STATUS_EVENTS = ("update", "status.update")
+
+
+@dataclass(frozen=True)
+class Message:
+    """One event for the client: `payload` is a JSON document as a string, a status id
+    (`delete`), or None (`filters_changed`)."""
+
+    stream: tuple[str, ...]
+    event: str
+    payload: str | None
+
+
+class Listener:
+    """A client's streams over one subscription. Close it when the client goes."""
+
+    def __init__(self, roost: Roost, viewer: Viewer, subscription: Subscription) -> None:
+        self.roost = roost
+        self.viewer = viewer
+        self.viewer_id = viewer.account_id
+        self.streams: dict[tuple[str, tuple[str, ...]], Stream] = {}
+        self._subscription = subscription
+        self._kill = token_channel(viewer.token_id)
+
+    @classmethod
+    async def open(cls, roost: Roost, viewer: Viewer) -> Listener:
+        """Listen for the viewer (a user token): to no stream yet, but to its token's `kill`."""
+        subscription = await roost.pubsub.subscribe([token_channel(viewer.token_id)])
+        return cls(roost, viewer, subscription)
+
+    def _channels(self) -> set[str]:
+        return {c for s in self.streams.values() for c in s.channels}
+
+    async def add(self, stream: Stream) -> None:
+        """Also listen to `stream` (a no-op if already listening)."""
+        if stream.key in self.streams:
+            return
+        new = [c for c in stream.channels if c not in self._channels()]
+        self.streams[stream.key] = stream
+        if new:
+            await self._subscription.add(new)
+
+    async def remove(self, stream: Stream) -> None:
+        """Stop listening to `stream` (a no-op if not listening)."""
+        if self.streams.pop(stream.key, None) is None:
+            return
+        still = self._channels()
+        gone = [c for c in stream.channels if c not in still]
+        if gone:
+            await self._subscription.remove(gone)
+
+    async def close(self) -> None:
+        self.streams.clear()
+        await self._subscription.close()
+
+    async def messages(self, heartbeat: float | None = None) -> AsyncIterator[Message | None]:
+        """Messages for the client as events arrive; None every `heartbeat` seconds.
+
+        Ends when the subscription closes or the token is revoked (a `kill` event).
+        """
+        incoming = aiter(self._subscription)
+        pending: asyncio.Task[tuple[str, bytes]] | None = None
+        next_beat = None if heartbeat is None else time.monotonic() + heartbeat
+        try:
+            while True:
+                if pending is None:
+                    pending = asyncio.ensure_future(anext(incoming))
+                if heartbeat is None or next_beat is None:
+                    done, _ = await asyncio.wait({pending})
+                else:
+                    timeout = max(0.0, next_beat - time.monotonic())
+                    done, _ = await asyncio.wait({pending}, timeout=timeout)
+                    if not done:
+                        next_beat += heartbeat
+                        yield None
+                        continue
+                pending = None
+                try:
+                    channel, data = done.pop().result()
+                except StopAsyncIteration:
+                    return
+                except Exception:  # the backend failed (Redis gone): end; clients reconnect
+                    log.exception("pub/sub subscription failed")
+                    return
+                try:
+                    event = decode_event(data)
+                except msgspec.DecodeError:
+                    log.warning("undecodable message on %s", channel)
+                    continue
+                if channel == self._kill:
+                    if event.event == "kill":
+                        return
+                    continue
+                for message in await self._render(channel, event):
+                    yield message
+        finally:
+            if pending is not None:
+                pending.cancel()
+                with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration):
+                    await pending
+
+    async def _render(self, channel: str, event: Event) -> list[Message]:
+        streams = [s for s in self.streams.values() if channel in s.channels]
+        if not streams:
+            return []
+        try:
+            return await self._render_for(streams, event)
+        except Exception:  # one bad event must not end the client's stream
+            log.exception("could not render %s %s on %s", event.event, event.id, channel)
+            return []
+
+    async def _render_for(self, streams: list[Stream], event: Event) -> list[Message]:
+        out: list[Message] = []
+        if event.event in STATUS_EVENTS:
+            status = await self._status(event.id)
+            if status is None:
+                return out
+            payload = _encoder.encode(status).decode()
+            for stream in streams:
+                if stream.statuses is None:
+                    continue
+                if stream.statuses == "public" and status.visibility != "public":
+                    continue
+                if stream.only_media and not (status.reblog or status).media_attachments:
+                    continue
+                out.append(Message(stream.label, event.event, payload))
+        elif event.event == "delete":
+            out = [Message(s.label, "delete", event.id) for s in streams if s.statuses and event.id]
+        elif event.event == "notification":
+            wanted = [s for s in streams if s.notifications]
+            notification = await self._notification(event.id) if wanted else None
+            if notification is not None:
+                out = [Message(s.label, "notification", notification) for s in wanted]
+        elif event.event == "filters_changed":
+            out = [Message(s.label, "filters_changed", None) for s in streams if s.filters]
+        return out
+
+    async def _status(self, raw_id: str) -> Status | None:
+        """The status as the viewer's timelines would show it, or None if they would not."""
+        if not raw_id.isdigit():
+            return None
+        status_id = int(raw_id)
+        db = self.roost.db
+        query, s, _ = timeline_select(self.viewer_id)
+        if await db.scalar(query.where(s.c.id == status_id)) is None:
+            return None
+        found = await render_statuses(db, self.viewer_id, [status_id], self.roost.settings.base_url)
+        return found[0] if found else None
+
+    async def _notification(self, raw_id: str) -> str | None:
+        if not raw_id.isdigit() or self.viewer_id is None:
+            return None
+        db = self.roost.db
+        try:
+            row = await access_notification(db, self.viewer_id, int(raw_id))
+        except NotFound:
+            return None
+        found = await render_notifications(db, self.viewer_id, [row], self.roost.settings.base_url)
+        return _encoder.encode(found[0]).decode() if found else None
