@@ -16,8 +16,8 @@ from roost.db import Database, Transaction
 from roost.errors import Invalid
 from roost.graph.actions import accept_all_follow_requests
 from roost.ids import new_id
-from roost.oauth.actions import IssuedToken, issue_token
-from roost.oauth.queries import TOKEN_CHANNEL, token_hash
+from roost.oauth.actions import IssuedToken, issue_token, revoked
+from roost.oauth.queries import token_hash
 from roost.oauth.tables import apps, tokens
 from roost.text.parse import extract_mentions, render_html
 from roost.timeutil import utcnow
@@ -430,14 +430,16 @@ async def do_end_web_session(db: Database, token: str) -> str | None:
     or None when it was unknown. Only app-less tokens can be revoked this way."""
     key = token_hash(token)
     async with db.transaction() as tx:
-        await tx.execute(
+        ended = await tx.scalars(
             tokens.update()
             .where(
                 tokens.c.token_hash == key, tokens.c.app_id.is_(None), tokens.c.revoked_at.is_(None)
             )
             .values(revoked_at=utcnow(), refresh_hash=None)
+            .returning(tokens.c.id)
         )
-        tx.publish(TOKEN_CHANNEL, key.encode())
+        for token_id in ended:
+            revoked(tx, token_id, key)
     return key
 
 

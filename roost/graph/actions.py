@@ -333,6 +333,12 @@ async def do_mute(
                 set_={"hide_notifications": notifications, "expires_at": expires_at},
             )
         )
+        # Out of the home feed now; back in when a timed mute runs out.
+        await _unfeed(tx, viewer_id, account_id)
+        if duration > 0:
+            await enqueue(
+                tx, "feed.merge", {"owner": viewer_id, "author": account_id}, delay=duration
+            )
     return await render_relationship(db, viewer_id, account_id)
 
 
@@ -345,4 +351,5 @@ async def do_unmute(db: Database, viewer_id: int, account_id: int) -> Relationsh
                 mutes.c.account_id == viewer_id, mutes.c.target_account_id == account_id
             )
         )
+        await _backfill(tx, viewer_id, account_id, True)
     return await render_relationship(db, viewer_id, account_id)

@@ -22,6 +22,7 @@ from roost.ids import new_id
 from roost.oauth.queries import TOKEN_CHANNEL, Login, OAuthApp, token_hash
 from roost.oauth.scopes import covers_all, parse_scopes, unknown_scopes
 from roost.oauth.tables import apps, oauth_codes, tokens
+from roost.pubsub import Event, encode_event
 from roost.timeutil import utcnow
 
 OOB_URI = "urn:ietf:wg:oauth:2.0:oob"
@@ -56,6 +57,12 @@ class IssuedToken:
     refresh_token: str | None
     scopes: str
     created_at: int  # unix seconds, as /oauth/token reports it
+
+
+def revoked(tx: Transaction, token_id: int, hashed: str) -> None:
+    """Once `tx` commits: every process forgets the token, and its open streams end."""
+    tx.publish(TOKEN_CHANNEL, hashed.encode())
+    tx.publish(f"timeline:access_token:{token_id}", encode_event(Event(event="kill")))
 
 
 async def issue_token(
@@ -376,7 +383,7 @@ async def do_refresh_token(
         )
         if result.rowcount != 1:
             raise invalid_grant("The refresh token is invalid")
-        tx.publish(TOKEN_CHANNEL, str(row.token_hash).encode())
+        revoked(tx, row.id, str(row.token_hash))
         issued = await issue_token(
             tx, account_id=row.account_id, app_id=app.id, scopes=" ".join(scopes), refresh=True
         )
@@ -406,5 +413,5 @@ async def do_revoke_token(db: Database, *, app: OAuthApp, token: str) -> str | N
                 .where(tokens.c.id == row.id)
                 .values(revoked_at=utcnow(), refresh_hash=None)
             )
-            tx.publish(TOKEN_CHANNEL, str(row.token_hash).encode())
+            revoked(tx, row.id, str(row.token_hash))
     return str(row.token_hash)

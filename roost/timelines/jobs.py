@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from roost.app import Roost
 
 
-
 def _update(status_id: int) -> bytes:
     return encode_event(Event(event="update", id=str(status_id)))
 
@@ -171,8 +170,14 @@ async def feed_merge(roost: Roost, payload: dict[str, Any]) -> None:
     owner, author = int(payload["owner"]), int(payload["author"])
     if payload.get("replace"):
         await roost.feeds.remove_author(owner, author)
-    if await roost.feeds.page(owner, limit=1) is None:
-        return  # absent feed: its rebuild will include this account
+    following = await roost.db.scalar(
+        sa.select(follows.c.id).where(
+            follows.c.account_id == owner, follows.c.target_account_id == author
+        )
+    )
+    if following is None or await roost.feeds.page(owner, limit=1) is None:
+        # Not (or no longer) following; or an absent feed, whose rebuild will include it.
+        return
     entries = await feed_entries_for(
         roost.db, owner, authors=[author], limit=40, reblogs=bool(payload.get("reblogs", True))
     )

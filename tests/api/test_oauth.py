@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from roost.accounts.tables import accounts
 from roost.api.http import Api, ApiRequest, json_response
 from roost.app import Roost, create_app
+from roost.oauth.queries import TOKEN_CHANNEL, token_hash
 from roost.oauth.scopes import ALL_SCOPES, scope_allows
 from roost.oauth.tables import oauth_codes, tokens
 from roost.timeutil import utcnow
@@ -546,7 +547,7 @@ async def test_password_grant_when_enabled(password_client: httpx.AsyncClient, a
     assert r.status_code == 429
 
 
-async def test_revoke(client: httpx.AsyncClient, alice: User) -> None:
+async def test_revoke(client: httpx.AsyncClient, roost: Roost, alice: User) -> None:
     app = await register(client)
     other = await register(client)
     tok = (await exchange(client, app, (await get_code(client, app))["code"])).json()
@@ -563,10 +564,23 @@ async def test_revoke(client: httpx.AsyncClient, alice: User) -> None:
     assert r.status_code == 200
     assert r.json() == {}
     assert (await client.get(VERIFY, headers=bearer(tok["access_token"]))).status_code == 200
+    token_id = await roost.db.scalar(
+        sa.select(tokens.c.id).where(tokens.c.token_hash == token_hash(tok["access_token"]))
+    )
+    # Other processes hear of it: their token caches drop it and its open streams end.
+    sub = await roost.pubsub.subscribe([TOKEN_CHANNEL, f"timeline:access_token:{token_id}"])
     r = await client.post("/oauth/revoke", data=creds(app, tok["refresh_token"]))
     assert r.status_code == 200
     # Cached as valid a moment ago, yet refused at once.
     assert (await client.get(VERIFY, headers=bearer(tok["access_token"]))).status_code == 401
+    heard = []
+    async for channel, message in sub:
+        heard.append((channel, message))
+        if len(heard) == 2:
+            break
+    await sub.close()
+    assert (TOKEN_CHANNEL, token_hash(tok["access_token"]).encode()) in heard
+    assert (f"timeline:access_token:{token_id}", b'{"event":"kill"}') in heard
 
 
 async def test_server_metadata(client: httpx.AsyncClient) -> None:

@@ -135,3 +135,26 @@ async def test_mention_notification_is_published(
     assert event.event == "notification"
     r = await client.get(f"/api/v1/notifications/{event.id}", headers=bob.auth)
     assert r.json()["type"] == "mention"
+
+
+async def test_mute_takes_posts_out_of_the_feed_and_a_timed_one_puts_them_back(
+    client: httpx.AsyncClient, roost: Roost, alice: User, bob: User
+) -> None:
+    await follow(client, bob, alice)
+    assert await home_ids(client, bob) == []
+    s = await post(client, alice, "muted soon")
+    r = await client.post(
+        f"/api/v1/accounts/{alice.id}/mute", data={"duration": "3600"}, headers=bob.auth
+    )
+    assert r.status_code == 200, r.text
+    assert int(s["id"]) not in (await roost.feeds.page(bob.id, limit=10) or [])
+    # The mute runs out (its merge job is due then): the posts come back.
+    from roost.graph.tables import mutes
+
+    past = utcnow() - timedelta(seconds=1)
+    await roost.db.execute(mutes.update().values(expires_at=past))
+    await roost.db.execute(jobs.update().where(jobs.c.kind == "feed.merge").values(run_at=past))
+    assert roost.worker is not None
+    assert await roost.worker.run_pending() == 1
+    assert int(s["id"]) in (await roost.feeds.page(bob.id, limit=10) or [])
+    assert await home_ids(client, bob) == [s["id"]]

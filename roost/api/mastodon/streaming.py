@@ -66,6 +66,12 @@ async def stream_viewer(conn: HTTPConnection) -> Viewer:
         viewer = await roost.authenticate(conn)
     except RoostError as exc:
         raise StreamError("Invalid access token", 401) from exc
+    if viewer is None and conn.scope["type"] == "http":
+        # The web app's EventSource carries its session cookie, not a token. Only GET
+        # streams read it, and they change nothing, so there is no CSRF to fear.
+        from roost.web.session import viewer_from_session
+
+        viewer = await viewer_from_session(conn)
     if viewer is None:
         raise StreamError("Missing access token", 401)
     if viewer.account_id is None:
