@@ -3,10 +3,12 @@ when ROOST_TEST_DATABASE_URL is set), clean tables per test, and a cast of users
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import secrets
 import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -99,6 +101,21 @@ async def roost(db: Database, settings: Settings) -> AsyncIterator[Roost]:
     instance.worker = Worker(instance)
     yield instance
     await instance.close()
+
+
+@asynccontextmanager
+async def variant(roost: Roost, **changes: Any) -> AsyncIterator[Roost]:
+    """Another Roost on the same database with some settings changed; closed afterwards,
+    and the database's hooks handed back to `roost`."""
+    db = roost.db
+    hooks = db.publisher, db.invalidator, db.job_waker
+    other = Roost(dataclasses.replace(roost.settings, **changes), db)
+    other.worker = Worker(other)
+    try:
+        yield other
+    finally:
+        await other.close()
+        db.publisher, db.invalidator, db.job_waker = hooks
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from roost.db.metadata import metadata
 
 
-def _edge(name: str, *extra: sa.Column[object]) -> sa.Table:
+def _edge(name: str, *extra: sa.Column[object] | sa.Index) -> sa.Table:
     return sa.Table(
         name,
         metadata,

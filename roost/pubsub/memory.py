@@ -39,8 +39,10 @@ class MemorySubscription:
             return
         self._closed = True
         await self.remove(list(self.channels))
-        with contextlib.suppress(asyncio.QueueFull):
-            self.queue.put_nowait(None)
+        if self.queue.full():
+            # Make room for the end marker: a closed subscriber wants no more messages.
+            self.queue.get_nowait()
+        self.queue.put_nowait(None)
 
     async def __aiter__(self) -> AsyncIterator[tuple[str, bytes]]:
         while True:
@@ -70,4 +72,7 @@ class MemoryPubSub:
         return MemorySubscription(self, channels)
 
     async def close(self) -> None:
+        for subs in list(self._subscribers.values()):
+            for sub in list(subs):
+                await sub.close()
         self._subscribers.clear()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import httpx
 import pytest
 import sqlalchemy as sa
@@ -12,7 +10,7 @@ from roost.app import Roost, create_app
 from roost.statuses import actions
 from roost.statuses.tables import statuses
 from tests.api.test_statuses import post
-from tests.conftest import MakeUser, User
+from tests.conftest import MakeUser, User, variant
 
 
 async def test_notifications_list_filter_dismiss(
@@ -85,11 +83,14 @@ async def test_idempotency_key(client: httpx.AsyncClient, roost: Roost, alice: U
 
 
 async def test_rate_limit_answers_429(roost: Roost, make_user: MakeUser) -> None:
-    settings = dataclasses.replace(roost.settings, rate_limit_per_5min=3)
-    limited = Roost(settings, roost.db)
     user = await make_user("busy")
-    transport = httpx.ASGITransport(app=create_app(settings, limited))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+    async with (
+        variant(roost, rate_limit_per_5min=3) as limited,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=create_app(limited.settings, limited)),
+            base_url="http://testserver",
+        ) as c,
+    ):
         codes = [
             (await c.get("/api/v1/timelines/home", headers=user.auth)).status_code for _ in range(4)
         ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import dataclasses
 import hashlib
 import re
 import secrets
@@ -25,7 +24,7 @@ from roost.oauth.scopes import ALL_SCOPES, scope_allows
 from roost.oauth.tables import oauth_codes, tokens
 from roost.timeutil import utcnow
 from roost.web.csrf import CSRF_COOKIE, csrf_token_valid, make_csrf_token
-from tests.conftest import MakeUser, User
+from tests.conftest import MakeUser, User, variant
 
 CB = "https://app.example/callback"
 OOB = "urn:ietf:wg:oauth:2.0:oob"
@@ -509,11 +508,11 @@ async def test_password_grant_is_off_by_default(client: httpx.AsyncClient, alice
 
 @pytest.fixture
 async def password_client(roost: Roost) -> AsyncIterator[httpx.AsyncClient]:
-    settings = dataclasses.replace(roost.settings, oauth_password_grant=True)
-    app = create_app(settings, Roost(settings, roost.db))
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
-        yield c
+    async with variant(roost, oauth_password_grant=True) as other:
+        app = create_app(other.settings, other)
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+            yield c
 
 
 async def test_password_grant_when_enabled(password_client: httpx.AsyncClient, alice: User) -> None:

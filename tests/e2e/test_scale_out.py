@@ -214,7 +214,7 @@ asyncio.run(main())
 
         def in_feed(owner_username: str) -> bool:
             owner = httpx.get(f"{a.url}/api/v1/accounts/lookup?acct={owner_username}").json()
-            members = client.zrange(f"{prefix}feed:{owner['id']}", 0, -1)
+            members: list[bytes] = client.zrange(f"{prefix}feed:{owner['id']}", 0, -1)  # type: ignore[assignment]  # sync client: a list, not an awaitable
             return any(m.split(b":")[0] == str(sid).encode() for m in members)
 
         with worker(env, tmp_path / "w1.log") as w1:

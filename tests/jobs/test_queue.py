@@ -40,10 +40,13 @@ async def _rows(roost: Roost) -> list[Any]:
 
 
 async def test_job_exists_only_if_its_transaction_commits(roost: Roost) -> None:
-    with pytest.raises(RuntimeError):
+    async def enqueue_then_fail() -> None:
         async with roost.db.transaction() as tx:
             await queue.enqueue(tx, "test.record", {"n": 1})
             raise RuntimeError("rolled back")
+
+    with pytest.raises(RuntimeError):
+        await enqueue_then_fail()
     assert await _rows(roost) == []
     async with roost.db.transaction() as tx:
         await queue.enqueue(tx, "test.record", {"n": 2})

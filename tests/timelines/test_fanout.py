@@ -3,7 +3,6 @@ read time, rebuilt feeds, deletes and live events."""
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import timedelta
 
 import httpx
@@ -12,11 +11,10 @@ import sqlalchemy as sa
 from roost.accounts.tables import accounts, users
 from roost.app import Roost, create_app
 from roost.jobs.tables import jobs
-from roost.jobs.worker import Worker
 from roost.pubsub import decode_event
 from roost.timeutil import utcnow
 from tests.api.test_statuses import post
-from tests.conftest import MakeUser, User
+from tests.conftest import MakeUser, User, variant
 
 
 async def home_ids(client: httpx.AsyncClient, user: User) -> list[str]:
@@ -80,12 +78,15 @@ async def test_flushed_feed_is_rebuilt_from_sql(
 
 
 async def test_big_accounts_are_merged_at_read_time(roost: Roost, make_user: MakeUser) -> None:
-    settings = dataclasses.replace(roost.settings, fanout_threshold=2)
-    small = Roost(settings, roost.db)
-    small.worker = Worker(small)
     star, fan1, fan2, fan3 = [await make_user(n) for n in ("star", "fan1", "fan2", "fan3")]
-    transport = httpx.ASGITransport(app=create_app(settings, small))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+    async with (
+        variant(roost, fanout_threshold=2) as small,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=create_app(small.settings, small)),
+            base_url="http://testserver",
+        ) as c,
+    ):
+        assert small.worker is not None
         for fan in (fan1, fan2, fan3):
             await follow(c, fan, star)
             await small.worker.run_pending()
@@ -101,7 +102,6 @@ async def test_big_accounts_are_merged_at_read_time(roost: Roost, make_user: Mak
         # ...but in every follower's home timeline.
         for fan in (fan1, fan2, fan3):
             assert await home_ids(c, fan) == [s["id"]]
-    await small.close()
 
 
 async def test_delete_leaves_feeds_and_tells_streams(

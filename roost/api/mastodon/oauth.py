@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from roost.accounts.queries import access_account
 from roost.api.http import Params, json_response
 from roost.app import Roost, client_ip
 from roost.errors import RateLimited, RoostError
@@ -42,6 +43,7 @@ from roost.oauth.entities import Token
 from roost.oauth.queries import OAuthApp, access_client, authenticate_client, authenticate_user
 from roost.oauth.scopes import covers_all, parse_scopes, unknown_scopes
 from roost.web.csrf import check_csrf, csrf_token, issue_csrf
+from roost.web.session import viewer_from_session
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
 _templates = jinja2.Environment(
@@ -218,7 +220,13 @@ def _page(
 
 
 def _form(
-    request: Request, auth: AuthRequest, *, status: int = 200, error: str = "", login: str = ""
+    request: Request,
+    auth: AuthRequest,
+    *,
+    status: int = 200,
+    error: str = "",
+    login: str = "",
+    session_user: str = "",
 ) -> HTMLResponse:
     return _page(
         request,
@@ -232,7 +240,18 @@ def _form(
         hidden=auth.hidden_fields(),
         error=error,
         login=login,
+        session_user=session_user,
     )
+
+
+async def _session_account(request: Request) -> tuple[int, str] | None:
+    """The account signed in to the web app in this browser, if any: the consent page then
+    asks only for consent, not for the password again."""
+    viewer = await viewer_from_session(request)
+    if viewer is None or viewer.account_id is None:
+        return None
+    row = await access_account(request.app.state.roost.db, viewer.account_id)
+    return None if row is None else (viewer.account_id, str(row.username))
 
 
 def _error_page(request: Request, exc: RoostError, lang: str = "en") -> HTMLResponse:
@@ -270,7 +289,8 @@ async def authorize_page(request: Request) -> Response:
         auth = await _parse_request(roost, data)
     except RoostError as exc:
         return _error_page(request, exc, _lang(data))
-    return _form(request, auth)
+    session = await _session_account(request)
+    return _form(request, auth, session_user=session[1] if session else "")
 
 
 async def _login_blocked(roost: Roost, request: Request) -> bool:
@@ -305,6 +325,9 @@ async def authorize_submit(request: Request) -> Response:
         return _respond(
             request, auth, error="access_denied", error_description="The user denied the request."
         )
+    session = await _session_account(request)
+    if session is not None and not data.get("password"):
+        return await _grant_code(request, auth, session[0])
     name = data.get("username", "").strip()[:320]
     if await _login_blocked(roost, request):
         error = "Too many failed sign-in attempts. Please wait a few minutes and try again."
@@ -318,10 +341,16 @@ async def authorize_submit(request: Request) -> Response:
     problem = login_problem(login)
     if problem:
         return _form(request, auth, status=403, error=problem, login=name)
+    return await _grant_code(request, auth, login.account_id)
+
+
+async def _grant_code(request: Request, auth: AuthRequest, account_id: int) -> Response:
+    """Create the authorization code for `account_id` and send it to the app."""
+    roost: Roost = request.app.state.roost
     code = await do_create_code(
         roost.db,
         app=auth.app,
-        account_id=login.account_id,
+        account_id=account_id,
         redirect_uri=auth.redirect_uri,
         scopes=auth.scopes,
         code_challenge=auth.code_challenge,

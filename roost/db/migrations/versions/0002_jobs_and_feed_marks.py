@@ -47,7 +47,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("owner_id", name=op.f("pk_home_feed_marks")),
     )
 
-
     with op.batch_alter_table("follows", schema=None) as batch_op:
         batch_op.create_index(
             "ix_follows_target_account_id_id", ["target_account_id", "id"], unique=False

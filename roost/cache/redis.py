@@ -1,0 +1,54 @@
+"""The cache in Redis: shared by every process; Redis evicts (maxmemory-policy) at scale."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import cast
+
+from redis.asyncio import Redis
+
+from roost.redis_client import delete_prefixed
+
+
+class RedisCache:
+    """Keys live at `{prefix}cache:{key}`, each with its own expiry (PX)."""
+
+    def __init__(self, redis: Redis, *, prefix: str = "roost:") -> None:
+        self._redis = redis
+        self._ns = f"{prefix}cache:"
+
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        if not keys:
+            return []
+        values = await self._redis.mget([self._ns + k for k in keys])
+        # Typed bytes | str because a client may decode; Roost's never does (connect()).
+        return cast(list[bytes | None], values)
+
+    async def set_many(self, items: Mapping[str, bytes], ttl: float) -> None:
+        if not items:
+            return
+        ms = int(ttl * 1000)
+        if ms <= 0:
+            # Already expired (Redis refuses PX 0): an old value must not linger either.
+            await self.delete_many(list(items))
+            return
+        pipe = self._redis.pipeline(transaction=False)
+        for key, value in items.items():
+            pipe.set(self._ns + key, value, px=ms)
+        await pipe.execute()
+
+    async def add_many(self, items: Mapping[str, bytes], ttl: float) -> None:
+        ms = int(ttl * 1000)
+        if not items or ms <= 0:
+            return
+        pipe = self._redis.pipeline(transaction=False)
+        for key, value in items.items():
+            pipe.set(self._ns + key, value, px=ms, nx=True)
+        await pipe.execute()
+
+    async def delete_many(self, keys: Sequence[str]) -> None:
+        if keys:
+            await self._redis.unlink(*[self._ns + k for k in keys])
+
+    async def clear(self) -> None:
+        await delete_prefixed(self._redis, self._ns)

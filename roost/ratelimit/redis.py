@@ -1,0 +1,35 @@
+"""Rate limit counts in Redis: one count per key and window, shared by every process."""
+
+from __future__ import annotations
+
+import time
+
+from redis.asyncio import Redis
+
+from roost.ratelimit import Window
+from roost.redis_client import delete_prefixed
+
+
+class RedisRateLimiter:
+    """Fixed windows as `MemoryRateLimiter` has them, counted with INCRBY at
+    `{prefix}rl:{key}:{window}`; each count expires just after its window ends."""
+
+    def __init__(self, redis: Redis, *, prefix: str = "roost:") -> None:
+        self._redis = redis
+        self._ns = f"{prefix}rl:"
+
+    async def hit(self, key: str, limit: int, period: int, cost: int = 1) -> Window:
+        now = time.time()
+        window = int(now // period)
+        reset_at = (window + 1) * period
+        # A relative expiry, so that a clock skew between us and Redis cannot cut it short.
+        ttl = int(reset_at - now) + 2
+        pipe = self._redis.pipeline(transaction=True)
+        pipe.incrby(f"{self._ns}{key}:{window}", cost)
+        pipe.expire(f"{self._ns}{key}:{window}", ttl)
+        count, _ = await pipe.execute()
+        count = int(count)
+        return Window(limit, max(0, limit - count), reset_at, count > limit)
+
+    async def clear(self) -> None:
+        await delete_prefixed(self._redis, self._ns)

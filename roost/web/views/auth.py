@@ -1,0 +1,231 @@
+"""Signing up, in and out, and choosing the interface language."""
+
+from __future__ import annotations
+
+from starlette.responses import Response
+
+from roost.accounts.actions import (
+    ValidationFailed,
+    do_end_web_session,
+    do_register,
+    do_set_locale,
+    do_start_web_session,
+)
+from roost.app import client_ip
+from roost.errors import RoostError
+from roost.oauth.actions import login_problem
+from roost.oauth.queries import authenticate_user
+from roost.web.i18n import LOCALES, N_
+from roost.web.render import (
+    Page,
+    form_str,
+    form_view,
+    page_view,
+    read_form,
+    redirect,
+    render,
+    safe_next,
+)
+from roost.web.session import (
+    SESSION_SCOPES,
+    clear_session,
+    session_token,
+    set_language,
+    set_session,
+)
+
+# Shared with the OAuth sign-in form: failed sign-ins per IP per window, on either door.
+LOGIN_LIMIT = 10
+LOGIN_PERIOD = 300
+REGISTRATIONS_PER_IP = 5  # per 30 minutes, as the API's sign-up
+REGISTRATION_PERIOD = 1800
+
+# Per-field messages for the codes of accounts.actions.ValidationFailed.
+FIELD_ERRORS = {
+    ("username", "ERR_BLANK"): N_("Choose a username."),
+    ("username", "ERR_TOO_LONG"): N_("Usernames have at most 30 characters."),
+    ("username", "ERR_INVALID"): N_("Use only letters, numbers and underscores."),
+    ("username", "ERR_RESERVED"): N_("This username is reserved."),
+    ("username", "ERR_TAKEN"): N_("This username is already taken."),
+    ("email", "ERR_BLANK"): N_("Enter your email address."),
+    ("email", "ERR_INVALID"): N_("This is not a valid email address."),
+    ("email", "ERR_TAKEN"): N_("This email address is already in use."),
+    ("password", "ERR_BLANK"): N_("Choose a password."),
+    ("password", "ERR_TOO_SHORT"): N_("Passwords have at least 8 characters."),
+    ("password", "ERR_TOO_LONG"): N_("Passwords have at most 72 characters."),
+    ("agreement", "ERR_ACCEPTED"): N_("Please accept the server rules."),
+    ("reason", "ERR_BLANK"): N_("Tell the moderators why you want to join."),
+    ("reason", "ERR_TOO_LONG"): N_("This is too long (at most 1000 characters)."),
+    ("current_password", "ERR_INVALID"): N_("The current password is wrong."),
+}
+
+
+def field_errors(page: Page, exc: ValidationFailed) -> dict[str, str]:
+    """field → translated message, for the form to show beside each field."""
+    out: dict[str, str] = {}
+    for field, problems in exc.details.items():
+        code = problems[0]["error"]
+        message = FIELD_ERRORS.get((field, code))
+        out[field] = page._(message) if message else f"{field}: {problems[0]['description']}"
+    return out
+
+
+async def _login_blocked(page: Page) -> bool:
+    key = f"login:{client_ip(page.request)}"
+    window = await page.roost.limiter.hit(key, LOGIN_LIMIT, LOGIN_PERIOD, cost=0)
+    return window.remaining == 0
+
+
+async def _login_failed(page: Page) -> None:
+    await page.roost.limiter.hit(f"login:{client_ip(page.request)}", LOGIN_LIMIT, LOGIN_PERIOD)
+
+
+def _login_form(page: Page, *, status: int = 200, error: str = "", login: str = "") -> Response:
+    return render(
+        page,
+        "login.html",
+        status_code=status,
+        error=error,
+        login=login,
+        next=safe_next(page.request.query_params.get("next")),
+    )
+
+
+@page_view()
+async def login_page(page: Page) -> Response:
+    """GET /login"""
+    if page.viewer is not None:
+        return redirect(safe_next(page.request.query_params.get("next")))
+    return _login_form(page)
+
+
+@form_view(login=False)
+async def login_submit(page: Page) -> Response:
+    """POST /login: check the password (rate-limited per IP) and start a session."""
+    form = await read_form(page)
+    name = form_str(page, form, "username", max_len=320).strip()
+    password = form_str(page, form, "password", max_len=1000)
+    target = safe_next(form_str(page, form, "next", max_len=2000))
+    if await _login_blocked(page):
+        error = page._("Too many failed sign-in attempts. Please wait a few minutes.")
+        return _login_form(page, status=429, error=error, login=name)
+    login = await authenticate_user(page.roost.db, name, password) if name and password else None
+    if login is None:
+        await _login_failed(page)
+        error = page._("Wrong username, email or password.")
+        return _login_form(page, status=422, error=error, login=name)
+    if login_problem(login):
+        error = (
+            page._("This account is suspended.")
+            if login.suspended
+            else page._("This account is still waiting for approval by the moderators.")
+        )
+        return _login_form(page, status=403, error=error, login=name)
+    token, locale = await do_start_web_session(page.roost.db, login.account_id, SESSION_SCOPES)
+    response = redirect(target)
+    set_session(page.request, response, token.access_token)
+    if locale in LOCALES:
+        set_language(page.request, response, locale)
+    return response
+
+
+@form_view(login=False)
+async def logout(page: Page) -> Response:
+    """POST /logout: revoke the session's token and forget the cookie."""
+    token = session_token(page.request)
+    if token is not None:
+        revoked = await do_end_web_session(page.roost.db, token)
+        if revoked is not None:
+            page.roost.tokens.drop(revoked)
+    response = redirect("/")
+    clear_session(page.request, response)
+    return response
+
+
+def _signup_form(
+    page: Page,
+    *,
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+) -> Response:
+    return render(
+        page,
+        "signup.html",
+        status_code=status,
+        errors=errors or {},
+        values=values or {"username": "", "email": "", "reason": ""},
+        registrations=page.roost.settings.registrations,
+    )
+
+
+@page_view()
+async def signup_page(page: Page) -> Response:
+    """GET /signup"""
+    if page.viewer is not None:
+        return redirect("/")
+    status = 403 if page.roost.settings.registrations == "closed" else 200
+    return _signup_form(page, status=status)
+
+
+@form_view(login=False)
+async def signup_submit(page: Page) -> Response:
+    """POST /signup: create the account and sign in (or wait for approval)."""
+    settings = page.roost.settings
+    if settings.registrations == "closed":
+        return _signup_form(page, status=403)
+    form = await read_form(page)
+    values = {
+        "username": form_str(page, form, "username", max_len=100).strip(),
+        "email": form_str(page, form, "email", max_len=400).strip(),
+        "reason": form_str(page, form, "reason", max_len=2000),
+    }
+    window = await page.roost.limiter.hit(
+        f"register:{client_ip(page.request)}", REGISTRATIONS_PER_IP, REGISTRATION_PERIOD
+    )
+    if window.exceeded:
+        message = page._("Too many sign-ups from this address; try again later.")
+        raise RoostError(message, status=429)
+    locale = page.locale
+    try:
+        token = await do_register(
+            page.roost.db,
+            username=values["username"],
+            email=values["email"],
+            password=form_str(page, form, "password", max_len=1000),
+            agreement=form.get("agreement") == "1",
+            locale=locale,
+            reason=values["reason"] or None,
+            approval_required=settings.registrations == "approval",
+            app_id=None,
+            fallback_scopes=SESSION_SCOPES,
+        )
+    except ValidationFailed as exc:
+        return _signup_form(page, status=422, errors=field_errors(page, exc), values=values)
+    if settings.registrations == "approval":
+        return render(
+            page,
+            "message.html",
+            title=page._("Thanks for signing up!"),
+            message=page._(
+                "The moderators will review your request. You can sign in once it is approved."
+            ),
+        )
+    response = redirect("/")
+    set_session(page.request, response, token.access_token)
+    set_language(page.request, response, locale)
+    return response
+
+
+@form_view(login=False)
+async def choose_language(page: Page) -> Response:
+    """POST /language: the interface language, for this browser and the signed-in user."""
+    form = await read_form(page)
+    locale = form_str(page, form, "locale", max_len=10)
+    if locale not in LOCALES:
+        raise RoostError(page._("This language is not available."), status=422)
+    if page.viewer is not None:
+        await do_set_locale(page.roost.db, page.me_id, locale)
+    response = redirect(safe_next(form_str(page, form, "next", max_len=2000)))
+    set_language(page.request, response, locale)
+    return response

@@ -1,0 +1,144 @@
+"""Profiles (/@name with its tabs), a post's own page with its thread, and following."""
+
+from __future__ import annotations
+
+from starlette.responses import Response
+
+from roost.accounts.entities import Account
+from roost.accounts.queries import access_account_by_acct, account_entity
+from roost.errors import NotFound
+from roost.graph.actions import do_follow, do_unfollow
+from roost.graph.entities import Relationship
+from roost.graph.queries import render_relationships
+from roost.statuses.queries import access_status
+from roost.timelines import queries as tl
+from roost.web.render import (
+    Page,
+    form_str,
+    form_view,
+    page_view,
+    parse_id,
+    read_form,
+    redirect,
+    render,
+    safe_next,
+    wants_fragment,
+)
+from roost.web.views.timelines import PAGE_SIZE, older_link, statuses_of
+
+TABS = ("posts", "with_replies", "media")
+
+
+async def _account(page: Page) -> Account:
+    name = str(page.request.path_params["name"])
+    row = await access_account_by_acct(page.roost.db, name, page.roost.settings.domain)
+    return account_entity(row, page.base_url)
+
+
+async def _relationship(page: Page, account: Account) -> Relationship | None:
+    if page.viewer is None or account.id == str(page.me_id):
+        return None
+    found = await render_relationships(page.roost.db, page.me_id, [int(account.id)])
+    return found[0] if found else None
+
+
+async def _profile(page: Page, tab: str) -> Response:
+    account = await _account(page)
+    paging = tl.Paging(max_id=parse_id(page.request.query_params.get("max_id")), limit=PAGE_SIZE)
+    ids = await tl.account_timeline(
+        page.roost.db,
+        page.viewer_id,
+        int(account.id),
+        paging,
+        exclude_replies=tab == "posts",
+        only_media=tab == "media",
+    )
+    return render(
+        page,
+        "profile.html",
+        account=account,
+        relationship=await _relationship(page, account),
+        tab=tab,
+        statuses=await statuses_of(page, ids),
+        older=older_link(page, ids),
+    )
+
+
+@page_view()
+async def profile(page: Page) -> Response:
+    """GET /@name: an account's posts (without replies)."""
+    return await _profile(page, "posts")
+
+
+@page_view()
+async def profile_with_replies(page: Page) -> Response:
+    """GET /@name/with_replies"""
+    return await _profile(page, "with_replies")
+
+
+@page_view()
+async def profile_media(page: Page) -> Response:
+    """GET /@name/media"""
+    return await _profile(page, "media")
+
+
+@page_view()
+async def status_page(page: Page) -> Response:
+    """GET /@name/{id}: a post, the thread above it, the replies below, and a reply box."""
+    status_id = parse_id(str(page.request.path_params["id"]))
+    if status_id is None:
+        raise NotFound()
+    db = page.roost.db
+    row = await access_status(db, page.viewer_id, status_id)
+    if row.reblog_of_id is not None:
+        original = await access_status(db, page.viewer_id, row.reblog_of_id)
+        status_id = original.id
+    ancestors, descendants = await tl.context(db, page.viewer_id, status_id)
+    rendered = await statuses_of(page, [*ancestors, status_id, *descendants])
+    by_id = {int(s.id): s for s in rendered}
+    main = by_id.get(status_id)
+    if main is None:
+        raise NotFound()
+    name = str(page.request.path_params["name"])
+    canonical = f"/@{main.account.username}/{main.id}"
+    if name.lower() != main.account.username.lower() or row.id != status_id:
+        return redirect(canonical)
+    mentions = [main.account.username, *(m.acct for m in main.mentions)]
+    me = page.me.username if page.me else None
+    prefill = " ".join(f"@{n}" for n in dict.fromkeys(mentions) if n != me)
+    return render(
+        page,
+        "status.html",
+        status=main,
+        ancestors=[by_id[i] for i in ancestors if i in by_id],
+        descendants=[by_id[i] for i in descendants if i in by_id],
+        reply_prefill=f"{prefill} " if prefill else "",
+    )
+
+
+async def _follow_change(page: Page, follow: bool) -> Response:
+    account = await _account(page)
+    form = await read_form(page)
+    target = int(account.id)
+    if follow:
+        relationship = await do_follow(page.roost.db, page.me_id, target)
+    else:
+        relationship = await do_unfollow(page.roost.db, page.me_id, target)
+    if wants_fragment(page.request):
+        next_url = safe_next(form_str(page, form, "next", max_len=2000), f"/@{account.username}")
+        return render(
+            page, "_follow.html", account=account, relationship=relationship, next_url=next_url
+        )
+    return redirect(safe_next(form_str(page, form, "next", max_len=2000), f"/@{account.username}"))
+
+
+@form_view()
+async def follow(page: Page) -> Response:
+    """POST /@name/follow (a request, for a locked account)."""
+    return await _follow_change(page, True)
+
+
+@form_view()
+async def unfollow(page: Page) -> Response:
+    """POST /@name/unfollow (or withdraw a request)."""
+    return await _follow_change(page, False)

@@ -1,0 +1,147 @@
+"""Timelines: home (with the compose box and live updates), public, hashtags, bookmarks,
+and notifications."""
+
+from __future__ import annotations
+
+from starlette.responses import Response
+
+from roost.errors import NotFound, RoostError
+from roost.notifications.queries import list_notifications, render_notifications
+from roost.search.queries import valid_tag_name
+from roost.statuses.entities import Status
+from roost.statuses.queries import access_status, render_statuses
+from roost.timelines import queries as tl
+from roost.web.render import Page, page_view, parse_id, render
+
+PAGE_SIZE = 20
+NEW_POSTS_MAX = 40
+
+
+def _paging(page: Page, limit: int = PAGE_SIZE) -> tl.Paging:
+    return tl.Paging(max_id=parse_id(page.request.query_params.get("max_id")), limit=limit)
+
+
+def older_link(page: Page, cursor: list[int], limit: int = PAGE_SIZE) -> str | None:
+    """The "older posts" URL when the page was full (there may be more)."""
+    if len(cursor) < limit:
+        return None
+    return f"{page.request.url.path}?max_id={cursor[-1]}"
+
+
+async def home_ids(page: Page, paging: tl.Paging) -> list[int]:
+    roost = page.roost
+    return await tl.home_timeline(
+        roost.db,
+        roost.feeds,
+        page.me_id,
+        paging,
+        fanout_threshold=roost.settings.fanout_threshold,
+    )
+
+
+async def statuses_of(page: Page, ids: list[int]) -> list[Status]:
+    roost = page.roost
+    return await render_statuses(roost.db, page.viewer_id, ids, page.base_url, roost.cache)
+
+
+@page_view()
+async def home(page: Page) -> Response:
+    """GET /: the home timeline with the compose box; a welcome page when signed out."""
+    if page.viewer is None:
+        ids = await tl.public_timeline(page.roost.db, None, tl.Paging(limit=10))
+        return render(page, "welcome.html", statuses=await statuses_of(page, ids))
+    paging = _paging(page)
+    ids = await home_ids(page, paging)
+    posted = parse_id(page.request.query_params.get("posted"))
+    if posted is not None and posted not in ids and paging.max_id is None:
+        ids = [*await _own_post(page, posted), *ids]
+    return render(
+        page,
+        "home.html",
+        statuses=await statuses_of(page, ids),
+        older=older_link(page, ids),
+        stream="home",
+    )
+
+
+async def _own_post(page: Page, status_id: int) -> list[int]:
+    """[status_id] when it is the viewer's own post (just posted, maybe not in the feed yet)."""
+    try:
+        row = await access_status(page.roost.db, page.me_id, status_id)
+    except NotFound:
+        return []
+    return [status_id] if row.account_id == page.me_id else []
+
+
+@page_view()
+async def home_new(page: Page) -> Response:
+    """GET /home/new?since_id=: the home posts newer than the top one on the page, as an
+    HTML fragment app.js inserts (live updates)."""
+    if page.viewer is None:
+        raise RoostError(page._("Please sign in first."), status=401)
+    since = parse_id(page.request.query_params.get("since_id"))
+    ids = await home_ids(page, tl.Paging(since_id=since, limit=NEW_POSTS_MAX))
+    return render(page, "_statuses.html", statuses=await statuses_of(page, ids))
+
+
+@page_view()
+async def public(page: Page) -> Response:
+    """GET /public: every public post of this server."""
+    ids = await tl.public_timeline(page.roost.db, page.viewer_id, _paging(page))
+    return render(
+        page,
+        "timeline.html",
+        title=page._("Explore"),
+        intro=page._("Public posts from everyone on this server."),
+        statuses=await statuses_of(page, ids),
+        older=older_link(page, ids),
+        empty=page._("Nobody has posted anything public yet."),
+    )
+
+
+@page_view()
+async def tag(page: Page) -> Response:
+    """GET /tags/{name}: public posts with a hashtag."""
+    name = str(page.request.path_params["name"])
+    if not valid_tag_name(name):
+        raise NotFound()
+    ids = await tl.tag_timeline(page.roost.db, page.viewer_id, name, _paging(page))
+    return render(
+        page,
+        "timeline.html",
+        title=f"#{name}",
+        intro=page._("Public posts tagged #%(tag)s.", tag=name),
+        statuses=await statuses_of(page, ids),
+        older=older_link(page, ids),
+        empty=page._("No posts with this hashtag yet."),
+    )
+
+
+@page_view(login=True)
+async def bookmarks(page: Page) -> Response:
+    """GET /bookmarks: the posts the viewer bookmarked, newest bookmark first."""
+    ids, cursor = await tl.interactions_timeline(
+        page.roost.db, page.me_id, tl.BOOKMARKS, _paging(page)
+    )
+    return render(
+        page,
+        "timeline.html",
+        title=page._("Bookmarks"),
+        intro=page._("Posts you bookmarked. Only you can see this list."),
+        statuses=await statuses_of(page, ids),
+        older=older_link(page, cursor),
+        empty=page._("You have not bookmarked any posts yet."),
+    )
+
+
+@page_view(login=True)
+async def notifications(page: Page) -> Response:
+    """GET /notifications: mentions, likes, reposts and follows."""
+    rows = await list_notifications(page.roost.db, page.me_id, _paging(page))
+    items = await render_notifications(page.roost.db, page.me_id, rows, page.base_url)
+    return render(
+        page,
+        "notifications.html",
+        notifications=items,
+        older=older_link(page, [r.id for r in rows]),
+    )
