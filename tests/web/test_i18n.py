@@ -251,10 +251,12 @@ def test_the_committed_mo_matches_the_po() -> None:
         if not message.id or message.fuzzy or not any(_strings(message)):
             continue
         ids, strings = _ids(message), _strings(message)
+        # gettext keys a message with a context as "context\x04msgid".
+        first = f"{message.context}\x04{ids[0]}" if message.context else ids[0]
         if len(ids) == 1:
-            expected[ids[0]] = strings[0]
+            expected[first] = strings[0]
         else:
-            expected.update({(ids[0], n): string for n, string in enumerate(strings)})
+            expected.update({(first, n): string for n, string in enumerate(strings)})
     catalog = {k: v for k, v in compiled._catalog.items() if k != ""}
     assert catalog == expected, f"{FR_MO.relative_to(ROOT)} is stale: scripts/i18n.sh compile"
 
