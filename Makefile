@@ -17,11 +17,11 @@ run: $(STAMP)
 	$(BIN)/roost serve
 
 lint: $(STAMP)
-	$(BIN)/ruff check roost tests
-	$(BIN)/ruff format --check roost tests
+	$(BIN)/ruff check roost tests bench
+	$(BIN)/ruff format --check roost tests bench
 
 typecheck: $(STAMP)
-	$(BIN)/mypy roost tests
+	$(BIN)/mypy roost tests bench
 
 # Debian's Chromium and axe-core for the browser tests (tests/web/).
 browser:
@@ -42,4 +42,4 @@ bench-quick: $(STAMP)
 	$(BIN)/python -m bench.run --quick
 
 clean:
-	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache bench/.work bench/profiles

@@ -84,6 +84,8 @@ status_tags = sa.Table(
         sa.ForeignKey("statuses.id", ondelete="CASCADE"),
         primary_key=True,
     ),
+    # Rendering looks tags up by status (the primary key starts with the tag).
+    sa.Index("ix_status_tags_status_id", "status_id"),
 )
 
 

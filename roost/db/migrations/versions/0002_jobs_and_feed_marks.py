@@ -51,9 +51,13 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_follows_target_account_id_id", ["target_account_id", "id"], unique=False
         )
+    with op.batch_alter_table("status_tags", schema=None) as batch_op:
+        batch_op.create_index("ix_status_tags_status_id", ["status_id"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("status_tags", schema=None) as batch_op:
+        batch_op.drop_index("ix_status_tags_status_id")
     with op.batch_alter_table("follows", schema=None) as batch_op:
         batch_op.drop_index("ix_follows_target_account_id_id")
 
