@@ -17,9 +17,12 @@ from roost.graph.tables import blocks, follow_requests, follows, mutes
 from roost.timeutil import iso_or_none, utcnow
 
 
-def mute_active(now: datetime) -> sa.ColumnElement[bool]:
-    """SQL condition: a mutes row has not expired."""
-    return sa.or_(mutes.c.expires_at.is_(None), mutes.c.expires_at > now)
+def mute_active(now: Any = None) -> sa.ColumnElement[bool]:
+    """SQL condition: a mutes row has not expired by `now` (a datetime, a bind parameter
+    standing for one, or None for the current time)."""
+    return sa.or_(
+        mutes.c.expires_at.is_(None), mutes.c.expires_at > (utcnow() if now is None else now)
+    )
 
 
 async def render_relationships(

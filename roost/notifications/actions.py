@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from roost.db import Database, Transaction
+from roost.graph.queries import mute_active
 from roost.graph.tables import blocks, mutes
 from roost.ids import new_id
 from roost.notifications.tables import notifications
@@ -37,7 +38,7 @@ async def notify(
                     mutes.c.account_id == account_id,
                     mutes.c.target_account_id == from_account_id,
                     mutes.c.hide_notifications.is_(True),
-                    sa.or_(mutes.c.expires_at.is_(None), mutes.c.expires_at > utcnow()),
+                    mute_active(),
                 ),
             )
         )

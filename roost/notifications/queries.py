@@ -11,13 +11,14 @@ import sqlalchemy as sa
 from roost.accounts.queries import render_accounts
 from roost.db import Database
 from roost.errors import NotFound
+from roost.graph.queries import mute_active
 from roost.graph.tables import blocks, mutes
 from roost.notifications.entities import Notification
 from roost.notifications.tables import NOTIFICATION_TYPES, notifications
 from roost.statuses.queries import render_statuses, visible_to
 from roost.statuses.tables import statuses
 from roost.timelines.queries import Paging
-from roost.timeutil import iso, utcnow
+from roost.timeutil import iso
 
 
 def _visible(viewer_id: int) -> sa.Select[Any]:
@@ -32,7 +33,7 @@ def _visible(viewer_id: int) -> sa.Select[Any]:
             mutes.c.account_id == viewer_id,
             mutes.c.target_account_id == n.c.from_account_id,
             mutes.c.hide_notifications.is_(True),
-            sa.or_(mutes.c.expires_at.is_(None), mutes.c.expires_at > utcnow()),
+            mute_active(),
         ),
         sa.or_(
             n.c.status_id.is_(None),

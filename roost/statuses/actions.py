@@ -268,9 +268,7 @@ async def do_reblog(db: Database, actor_id: int, status_id: int, visibility: str
     """Reblog a status (idempotent); returns the reblog's id."""
     if visibility not in ("public", "unlisted", "private"):
         raise Invalid("Visibility is not included in the list")
-    original = await access_status(db, actor_id, status_id)
-    if original.reblog_of_id is not None:
-        original = await access_status(db, actor_id, original.reblog_of_id)
+    original = await _target(db, actor_id, status_id)
     if original.visibility == "direct" or (
         original.visibility == "private" and original.account_id != actor_id
     ):
@@ -315,9 +313,7 @@ async def do_reblog(db: Database, actor_id: int, status_id: int, visibility: str
 
 async def do_unreblog(db: Database, actor_id: int, status_id: int) -> int:
     """Undo a reblog (idempotent); returns the original's id."""
-    original = await access_status(db, actor_id, status_id)
-    if original.reblog_of_id is not None:
-        original = await access_status(db, actor_id, original.reblog_of_id)
+    original = await _target(db, actor_id, status_id)
     async with db.transaction() as tx:
         reblog_ids = await tx.scalars(
             sa.select(statuses.c.id).where(

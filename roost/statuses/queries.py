@@ -21,6 +21,7 @@ from roost.accounts.tables import accounts
 from roost.cache import Cache
 from roost.db import Database
 from roost.errors import NotFound
+from roost.graph.queries import mute_active
 from roost.graph.tables import blocks, follows, mutes
 from roost.statuses.entities import Status
 from roost.statuses.render import render_statuses
@@ -70,9 +71,7 @@ def not_muted(s: FromClause, viewer_id: Any, now: Any = None) -> ColumnElement[b
     return ~sa.exists().where(
         mutes.c.account_id == viewer_id,
         mutes.c.target_account_id == s.c.account_id,
-        sa.or_(
-            mutes.c.expires_at.is_(None), mutes.c.expires_at > (utcnow() if now is None else now)
-        ),
+        mute_active(now),
     )
 
 
