@@ -31,9 +31,9 @@ async def trace(settings: Settings, calls: list[Call], repeat: int = 5) -> dict[
         if t0 is not None:
             log.append(((time.perf_counter() - t0) * 1000, " ".join(statement.split())))
 
-    engine = roost.db.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", before)
-    event.listen(engine, "after_cursor_execute", after)
+    for engine in roost.db.sync_engines():
+        event.listen(engine, "before_cursor_execute", before)
+        event.listen(engine, "after_cursor_execute", after)
     out: dict[str, Any] = {}
     transport = httpx.ASGITransport(app=app)
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -12,6 +13,7 @@ from sqlalchemy.sql.selectable import FromClause
 from roost.accounts.entities import Account, CredentialAccount, Field, Role, Source
 from roost.accounts.tables import accounts, users
 from roost.db import Database
+from roost.db.prepared import any_of
 from roost.errors import NotFound
 from roost.graph.tables import follow_requests
 from roost.timeutil import iso, iso_date
@@ -57,11 +59,16 @@ def account_entity(row: Any, base_url: str) -> Account:
 async def render_accounts(db: Database, ids: Iterable[int], base_url: str) -> dict[int, Account]:
     """Account entities for `ids`, in one query. Accounts not shown (suspended, awaiting
     approval) are left out."""
-    wanted = set(ids)
+    wanted = list(set(ids))
     if not wanted:
         return {}
-    rows = await db.fetch_all(sa.select(accounts).where(accounts.c.id.in_(wanted), account_shown()))
+    rows = await db.fetch_all(_shown_accounts(), {"ids": wanted})
     return {row.id: account_entity(row, base_url) for row in rows}
+
+
+@functools.cache
+def _shown_accounts() -> sa.Select[Any]:
+    return sa.select(accounts).where(any_of(accounts.c.id, "ids"), account_shown())
 
 
 async def render_account_list(db: Database, ids: list[int], base_url: str) -> list[Account]:

@@ -106,8 +106,42 @@ def timeline_select(
     rows' visibility applied. Callers add their own WHERE, ORDER BY and LIMIT."""
     query, s, o = _timeline_base(viewer_id is None, hide_muted and viewer_id is not None)
     if viewer_id is not None:
-        query = query.params(tl_viewer=viewer_id, tl_now=utcnow())
+        query = query.params(timeline_params(viewer_id))
     return query, s, o
+
+
+def timeline_unbound(
+    anonymous: bool, *, hide_muted: bool = True
+) -> tuple[sa.Select[Any], FromClause, FromClause]:
+    """`timeline_select` without the viewer bound, for statements built once: execute
+    them with `timeline_params(viewer_id)` among their parameters."""
+    return _timeline_base(anonymous, hide_muted and not anonymous)
+
+
+def timeline_params(viewer_id: int | None) -> dict[str, Any]:
+    """The parameters `timeline_unbound` statements take."""
+    return {} if viewer_id is None else {"tl_viewer": viewer_id, "tl_now": utcnow()}
+
+
+def page_unbound(
+    query: sa.Select[Any], id_col: Any, *, max_id: bool, since_id: bool, min_id: bool, limit: int
+) -> sa.Select[Any]:
+    """`page` for statements built once: the bounds that are present become the bind
+    parameters `max_id`, `since_id`, `min_id` (see `page_params`)."""
+    if max_id:
+        query = query.where(id_col < sa.bindparam("max_id", type_=sa.BigInteger))
+    if since_id:
+        query = query.where(id_col > sa.bindparam("since_id", type_=sa.BigInteger))
+    if min_id:
+        query = query.where(id_col > sa.bindparam("min_id", type_=sa.BigInteger))
+        return query.order_by(id_col.asc()).limit(limit)
+    return query.order_by(id_col.desc()).limit(limit)
+
+
+def page_params(max_id: int | None, since_id: int | None, min_id: int | None) -> dict[str, int]:
+    """The bounds `page_unbound` statements take (only those present)."""
+    given = {"max_id": max_id, "since_id": since_id, "min_id": min_id}
+    return {k: v for k, v in given.items() if v is not None}
 
 
 def page(
@@ -169,9 +203,13 @@ __all__ = [
     "newest_first",
     "not_muted",
     "page",
+    "page_params",
+    "page_unbound",
     "render_status",
     "render_statuses",
+    "timeline_params",
     "timeline_select",
+    "timeline_unbound",
     "visible_ids",
     "visible_to",
 ]

@@ -10,6 +10,7 @@ before the write can never put the old version back.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,6 +21,7 @@ from roost.accounts.queries import render_accounts
 from roost.accounts.tables import accounts
 from roost.cache import Cache
 from roost.db import Database
+from roost.db.prepared import any_of
 from roost.oauth.tables import apps
 from roost.statuses.entities import Status, StatusApplication, StatusMention, StatusTag
 from roost.statuses.tables import bookmarks, favourites, mentions, pins, status_tags, statuses, tags
@@ -220,18 +222,24 @@ async def _viewer_flags(
     """The viewer's favourites, reblogs, bookmarks and pins among `ids`, in one query."""
     if viewer_id is None or not ids:
         return set()
-    query = sa.union_all(
+    rows = await db.fetch_all(_flags_statement(), {"viewer": viewer_id, "ids": ids})
+    return {(r.k, r.status_id) for r in rows}
+
+
+@functools.cache
+def _flags_statement() -> sa.CompoundSelect[Any]:
+    viewer = sa.bindparam("viewer", type_=sa.BigInteger)
+    return sa.union_all(
         sa.select(sa.literal("f").label("k"), favourites.c.status_id).where(
-            favourites.c.account_id == viewer_id, favourites.c.status_id.in_(ids)
+            favourites.c.account_id == viewer, any_of(favourites.c.status_id, "ids")
         ),
         sa.select(sa.literal("b").label("k"), bookmarks.c.status_id).where(
-            bookmarks.c.account_id == viewer_id, bookmarks.c.status_id.in_(ids)
+            bookmarks.c.account_id == viewer, any_of(bookmarks.c.status_id, "ids")
         ),
         sa.select(sa.literal("p").label("k"), pins.c.status_id).where(
-            pins.c.account_id == viewer_id, pins.c.status_id.in_(ids)
+            pins.c.account_id == viewer, any_of(pins.c.status_id, "ids")
         ),
         sa.select(sa.literal("r").label("k"), statuses.c.reblog_of_id).where(
-            statuses.c.account_id == viewer_id, statuses.c.reblog_of_id.in_(ids)
+            statuses.c.account_id == viewer, any_of(statuses.c.reblog_of_id, "ids")
         ),
     )
-    return {(r.k, r.status_id) for r in await db.fetch_all(query)}

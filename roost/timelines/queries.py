@@ -4,6 +4,7 @@ thread's context. Each returns status ids the viewer may see, newest first; rend
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,9 +12,20 @@ import sqlalchemy as sa
 
 from roost.accounts.tables import accounts
 from roost.db import Database
+from roost.db.prepared import any_of
 from roost.feeds import FEED_CAP, FeedStore
 from roost.graph.tables import follows
-from roost.statuses.queries import access_status, newest_first, page, timeline_select, visible_ids
+from roost.statuses.queries import (
+    access_status,
+    newest_first,
+    page,
+    page_params,
+    page_unbound,
+    timeline_params,
+    timeline_select,
+    timeline_unbound,
+    visible_ids,
+)
 from roost.statuses.tables import bookmarks, favourites, pins, status_tags, statuses, tags
 
 CONTEXT_LIMIT = 4096  # statuses considered in one thread
@@ -45,15 +57,10 @@ async def home_timeline(
     recent posts of followed accounts too big to fan out, with visibility, blocks and
     mutes applied. Over-fetches and pages on when entries turn out hidden."""
     ids = await _feed_page(db, feeds, viewer_id, paging)
-    followed_big = (
-        sa.select(accounts.c.id)
-        .join(follows, follows.c.target_account_id == accounts.c.id)
-        .where(follows.c.account_id == viewer_id, accounts.c.followers_count > fanout_threshold)
-    )
     result: list[int] = []
     current = paging
     for _round in range(3):
-        found = await _ids_union(db, viewer_id, ids, followed_big, current)
+        found = await _ids_union(db, viewer_id, ids, fanout_threshold, current)
         result.extend(found)
         if len(result) >= paging.limit or len(ids) < current.limit or current.min_id is not None:
             break
@@ -66,29 +73,52 @@ async def home_timeline(
 
 
 async def _ids_union(
-    db: Database, viewer_id: int, ids: list[int], followed_big: sa.Select[Any], paging: Paging
+    db: Database, viewer_id: int, ids: list[int], fanout_threshold: int, paging: Paging
 ) -> list[int]:
     """The visible ones of the feed's `ids`, merged with the page's posts of followed big
-    accounts. Two indexed selects in a UNION ALL: one `id IN (...) OR account_id IN (...)`
+    accounts (built once per paging shape; see `_home_statement`)."""
+    stmt = _home_statement(
+        paging.max_id is not None, paging.since_id is not None, paging.min_id is not None,
+        paging.limit,
+    )  # fmt: skip
+    found = await db.scalars(
+        stmt,
+        {
+            "ids": ids,
+            "threshold": fanout_threshold,
+            **timeline_params(viewer_id),
+            **page_params(paging.max_id, paging.since_id, paging.min_id),
+        },
+    )
+    return newest_first(found, paging.min_id)
+
+
+@functools.cache
+def _home_statement(max_id: bool, since_id: bool, min_id: bool, limit: int) -> sa.Select[Any]:
+    """Two indexed selects in a UNION ALL: the feed's ids, and the posts of followed
+    accounts above the fan-out threshold. One `id IN (...) OR account_id IN (...)`
     condition would make the database scan every status instead."""
-    kwargs: dict[str, Any] = {
-        "max_id": paging.max_id,
-        "since_id": paging.since_id,
-        "min_id": paging.min_id,
-        "limit": paging.limit,
-    }
+    followed_big = (
+        sa.select(accounts.c.id)
+        .join(follows, follows.c.target_account_id == accounts.c.id)
+        .where(
+            follows.c.account_id == sa.bindparam("tl_viewer", type_=sa.BigInteger),
+            accounts.c.followers_count > sa.bindparam("threshold", type_=sa.Integer),
+        )
+    )
     branches = []
     for condition in ("feed", "big"):
-        query, s, _ = timeline_select(viewer_id)
+        query, s, _ = timeline_unbound(False)
         if condition == "feed":
-            query = query.where(s.c.id.in_(ids))
+            query = query.where(any_of(s.c.id, "ids"))
         else:
             query = query.where(s.c.account_id.in_(followed_big))
-        branches.append(page(query, s.c.id, **kwargs).subquery().select())
+        paged = page_unbound(query, s.c.id, max_id=max_id, since_id=since_id, min_id=min_id,
+                             limit=limit)  # fmt: skip
+        branches.append(paged.subquery().select())
     merged = sa.union_all(*branches).subquery()
-    order = merged.c.id.asc() if paging.min_id is not None else merged.c.id.desc()
-    found = await db.scalars(sa.select(merged.c.id).order_by(order).limit(paging.limit))
-    return newest_first(found, paging.min_id)
+    order = merged.c.id.asc() if min_id else merged.c.id.desc()
+    return sa.select(merged.c.id).order_by(order).limit(limit)
 
 
 async def _feed_page(db: Database, feeds: FeedStore, viewer_id: int, paging: Paging) -> list[int]:
