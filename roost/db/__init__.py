@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -110,6 +111,7 @@ class Database(_Runner):
         self.job_waker: Callable[[], None] | None = None
         self.invalidator: Callable[[list[str]], Awaitable[None]] | None = None
         self._reader: sa.Engine | None = None
+        self._read_conns: dict[int, sa.Connection] = {}
         self._async_reader: AsyncEngine | None = None
         if self.is_sqlite:
             # WAL lets the reader connections run beside the one writer.
@@ -160,8 +162,12 @@ class Database(_Runner):
         self, stmt: sa.Executable, params: Params | None = None
     ) -> sa.Result[Any]:
         if self._reader is not None:
-            with self._reader.connect() as sync_conn:
-                return sync_conn.execute(stmt, params).freeze()()
+            # Synchronous: the rows are read before any other task can run, so one open
+            # connection per thread serves every read (no checkout, no buffering copy).
+            conn = self._read_conns.get(threading.get_ident())
+            if conn is None:
+                conn = self._read_conns[threading.get_ident()] = self._reader.connect()
+            return conn.execute(stmt, params)
         if self._async_reader is not None:
             try:
                 return await self._read(self._async_reader, stmt, params)
@@ -224,6 +230,9 @@ class Database(_Runner):
     async def dispose(self) -> None:
         await self.engine.dispose()
         if self._reader is not None:
+            for conn in self._read_conns.values():
+                conn.close()
+            self._read_conns.clear()
             self._reader.dispose()
         if self._async_reader is not None:
             await self._async_reader.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,6 +13,30 @@ from roost.feeds import FEED_CAP
 from roost.timelines.tables import home_feed, home_feed_marks
 
 BATCH = 500  # rows per multi-row INSERT (SQLite allows 32766 bound parameters)
+
+
+@functools.cache
+def _page_statement(bounds: tuple[str, ...], limit: int) -> sa.Select[Any]:
+    """One round trip: the page's ids, plus a row marking presence even when the page is
+    empty. Built once per shape (which of max_id/since_id/min_id are given, and limit)."""
+    col = home_feed.c.status_id
+    marked = home_feed_marks.c.owner_id
+    owner = sa.bindparam("owner", type_=sa.BigInteger)
+    query = sa.select(col).where(home_feed.c.owner_id == owner)
+    if "max_id" in bounds:
+        query = query.where(col < sa.bindparam("max_id", type_=sa.BigInteger))
+    if "since_id" in bounds:
+        query = query.where(col > sa.bindparam("since_id", type_=sa.BigInteger))
+    if "min_id" in bounds:
+        query = query.where(col > sa.bindparam("min_id", type_=sa.BigInteger)).order_by(col.asc())
+    else:
+        query = query.order_by(col.desc())
+    ids_q = query.limit(limit).subquery()
+    return (
+        sa.select(marked, ids_q.c.status_id)
+        .select_from(home_feed_marks.outerjoin(ids_q, sa.true()))
+        .where(marked == owner)
+    )
 
 
 class SqlFeedStore:
@@ -116,24 +141,10 @@ class SqlFeedStore:
         min_id: int | None = None,
         limit: int = 20,
     ) -> list[int] | None:
-        col = home_feed.c.status_id
-        marked = home_feed_marks.c.owner_id
-        # One round trip: the page's ids, plus a row marking presence even when it's empty.
-        query = sa.select(col).where(home_feed.c.owner_id == owner_id)
-        if max_id is not None:
-            query = query.where(col < max_id)
-        if since_id is not None:
-            query = query.where(col > since_id)
-        if min_id is not None:
-            query = query.where(col > min_id).order_by(col.asc())
-        else:
-            query = query.order_by(col.desc())
-        ids_q = query.limit(limit).subquery()
-        rows = await self.db.fetch_all(
-            sa.select(marked, ids_q.c.status_id)
-            .select_from(home_feed_marks.outerjoin(ids_q, sa.true()))
-            .where(marked == owner_id)
-        )
+        bounds = {"max_id": max_id, "since_id": since_id, "min_id": min_id}
+        given = {k: v for k, v in bounds.items() if v is not None}
+        stmt = _page_statement(tuple(sorted(given)), limit)
+        rows = await self.db.fetch_all(stmt, {"owner": owner_id, **given})
         if not rows:
             return None
         ids = [r.status_id for r in rows if r.status_id is not None]

@@ -29,6 +29,12 @@ from roost.statuses.tables import mentions, statuses
 from roost.timeutil import utcnow
 
 
+def _listed(s: FromClause) -> ColumnElement[bool]:
+    """`s` is public or unlisted. Written with constants, not bound values: an expanding
+    IN would make SQLAlchemy re-render the statement on every execution."""
+    return s.c.visibility.in_([sa.literal_column("'public'"), sa.literal_column("'unlisted'")])
+
+
 def visible_to(s: FromClause, viewer_id: Any) -> ColumnElement[bool]:
     """SQL condition: the status row `s` may be seen by `viewer_id` (None: logged out; an
     int, or a bind parameter standing for one)."""
@@ -36,7 +42,7 @@ def visible_to(s: FromClause, viewer_id: Any) -> ColumnElement[bool]:
         accounts.c.id == s.c.account_id, accounts.c.suspended_at.isnot(None)
     )
     if viewer_id is None:
-        return sa.and_(s.c.visibility.in_(("public", "unlisted")), author_ok)
+        return sa.and_(_listed(s), author_ok)
     mentioned = sa.exists().where(
         mentions.c.status_id == s.c.id, mentions.c.account_id == viewer_id
     )
@@ -55,7 +61,7 @@ def visible_to(s: FromClause, viewer_id: Any) -> ColumnElement[bool]:
             author_ok,
             ~blocked,
             sa.or_(
-                s.c.visibility.in_(("public", "unlisted")),
+                _listed(s),
                 sa.and_(s.c.visibility == "private", sa.or_(follower, mentioned)),
                 sa.and_(s.c.visibility == "direct", mentioned),
             ),
