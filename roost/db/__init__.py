@@ -164,10 +164,10 @@ class Database(_Runner):
         if self._reader is not None:
             # Synchronous: the rows are read before any other task can run, so one open
             # connection per thread serves every read (no checkout, no buffering copy).
-            conn = self._read_conns.get(threading.get_ident())
-            if conn is None:
-                conn = self._read_conns[threading.get_ident()] = self._reader.connect()
-            return conn.execute(stmt, params)
+            reader = self._read_conns.get(threading.get_ident())
+            if reader is None:
+                reader = self._read_conns[threading.get_ident()] = self._reader.connect()
+            return reader.execute(stmt, params)
         if self._async_reader is not None:
             try:
                 return await self._read(self._async_reader, stmt, params)

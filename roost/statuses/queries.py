@@ -20,6 +20,7 @@ from sqlalchemy.sql.selectable import FromClause
 from roost.accounts.tables import accounts
 from roost.cache import Cache
 from roost.db import Database
+from roost.db.prepared import any_of
 from roost.errors import NotFound
 from roost.graph.queries import mute_active
 from roost.graph.tables import blocks, follows, mutes
@@ -176,11 +177,8 @@ def newest_first(ids: Sequence[int], min_id: int | None) -> list[int]:
 
 async def access_status(db: Database, viewer_id: int | None, status_id: int) -> Any:
     """A status row the viewer may see (including a reblog's original); else NotFound."""
-    query, s, _ = timeline_select(viewer_id, hide_muted=False)
     row = await db.fetch_one(
-        sa.select(statuses).where(
-            statuses.c.id == status_id, statuses.c.id.in_(query.where(s.c.id == status_id))
-        )
+        _access_statement(viewer_id is None), {"sid": status_id, **timeline_params(viewer_id)}
     )
     if row is None:
         raise NotFound()
@@ -191,8 +189,25 @@ async def visible_ids(db: Database, viewer_id: int | None, ids: Sequence[int]) -
     """Which of `ids` the viewer may see (one query)."""
     if not ids:
         return set()
-    query, s, _ = timeline_select(viewer_id, hide_muted=False)
-    return set(await db.scalars(query.where(s.c.id.in_(list(ids)))))
+    stmt = visible_among(viewer_id is None, hide_muted=False)
+    return set(await db.scalars(stmt, {"ids": list(ids), **timeline_params(viewer_id)}))
+
+
+@functools.cache
+def _access_statement(anonymous: bool) -> sa.Select[Any]:
+    query, s, _ = timeline_unbound(anonymous, hide_muted=False)
+    sid = sa.bindparam("sid", type_=sa.BigInteger)
+    return sa.select(statuses).where(
+        statuses.c.id == sid, statuses.c.id.in_(query.where(s.c.id == sid))
+    )
+
+
+@functools.cache
+def visible_among(anonymous: bool, *, hide_muted: bool) -> sa.Select[Any]:
+    """The ids among those bound as `ids` that the viewer may see (and, with `hide_muted`,
+    has not muted); execute with `timeline_params(viewer_id)` too."""
+    query, s, _ = timeline_unbound(anonymous, hide_muted=hide_muted)
+    return query.where(any_of(s.c.id, "ids"))
 
 
 async def render_status(
@@ -216,6 +231,7 @@ __all__ = [
     "timeline_params",
     "timeline_select",
     "timeline_unbound",
+    "visible_among",
     "visible_ids",
     "visible_to",
 ]

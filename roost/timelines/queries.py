@@ -24,6 +24,7 @@ from roost.statuses.queries import (
     timeline_params,
     timeline_select,
     timeline_unbound,
+    visible_among,
     visible_ids,
 )
 from roost.statuses.tables import bookmarks, favourites, pins, status_tags, statuses, tags
@@ -316,9 +317,8 @@ async def context(
     allowed = await visible_ids(db, viewer_id, ancestors + descendants)
     if viewer_id is not None:
         # Hide muted accounts' replies, as Mastodon does, but never the viewer's own.
-        query, s, _ = timeline_select(viewer_id)
-        unmuted = (
-            set(await db.scalars(query.where(s.c.id.in_(descendants)))) if descendants else set()
-        )
+        stmt = visible_among(False, hide_muted=True)
+        params = {"ids": descendants, **timeline_params(viewer_id)}
+        unmuted = set(await db.scalars(stmt, params)) if descendants else set()
         descendants = [d for d in descendants if d in unmuted]
     return [a for a in ancestors if a in allowed], [d for d in descendants if d in allowed]
