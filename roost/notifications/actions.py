@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 from roost.db import Database, Transaction
@@ -12,6 +14,8 @@ from roost.notifications.tables import notifications
 from roost.pubsub import Event, encode_event
 from roost.timeutil import utcnow
 
+_INSERT = notifications.insert()
+
 
 async def notify(
     tx: Transaction,
@@ -20,31 +24,65 @@ async def notify(
     from_account_id: int,
     type: str,
     status_id: int | None = None,
+    checked: bool = False,
 ) -> int | None:
     """Record one notification, unless it is about oneself, the recipient blocks or mutes
     (with notifications) the sender, or the same event was already recorded.
+
+    `checked`: the caller has already ruled out the recipient silencing the sender (with
+    `silences`) and a duplicate (the status was made in this transaction), so only the
+    INSERT runs.
 
     Returns the new notification's id, or None if none was made.
     """
     if account_id == from_account_id:
         return None
+    if not checked and await _is_duplicate_or_silenced(
+        tx, account_id, from_account_id, type, status_id
+    ):
+        return None
+    notification_id = new_id()
+    await tx.execute(
+        _INSERT,
+        [
+            {
+                "id": notification_id,
+                "account_id": account_id,
+                "from_account_id": from_account_id,
+                "type": type,
+                "status_id": status_id,
+                "created_at": utcnow(),
+            }
+        ],
+    )
+    tx.publish(
+        f"timeline:{account_id}", encode_event(Event(event="notification", id=str(notification_id)))
+    )
+    return notification_id
+
+
+def silences(recipient: Any, sender: Any, now: Any = None) -> sa.ColumnElement[bool]:
+    """SQL condition: `recipient` blocks `sender`, or mutes them with notifications (ids,
+    columns or bind parameters; `now` as for `mute_active`)."""
+    return sa.or_(
+        sa.exists().where(blocks.c.account_id == recipient, blocks.c.target_account_id == sender),
+        sa.exists().where(
+            mutes.c.account_id == recipient,
+            mutes.c.target_account_id == sender,
+            mutes.c.hide_notifications.is_(True),
+            mute_active(now),
+        ),
+    )
+
+
+async def _is_duplicate_or_silenced(
+    tx: Transaction, account_id: int, from_account_id: int, type: str, status_id: int | None
+) -> bool:
     silenced = await tx.fetch_one(
-        sa.select(sa.literal(1)).where(
-            sa.or_(
-                sa.exists().where(
-                    blocks.c.account_id == account_id, blocks.c.target_account_id == from_account_id
-                ),
-                sa.exists().where(
-                    mutes.c.account_id == account_id,
-                    mutes.c.target_account_id == from_account_id,
-                    mutes.c.hide_notifications.is_(True),
-                    mute_active(),
-                ),
-            )
-        )
+        sa.select(sa.literal(1)).where(silences(account_id, from_account_id))
     )
     if silenced is not None:
-        return None
+        return True
     existing = await tx.fetch_one(
         sa.select(notifications.c.id).where(
             notifications.c.account_id == account_id,
@@ -55,23 +93,7 @@ async def notify(
             else notifications.c.status_id == status_id,
         )
     )
-    if existing is not None:
-        return None
-    notification_id = new_id()
-    await tx.execute(
-        notifications.insert().values(
-            id=notification_id,
-            account_id=account_id,
-            from_account_id=from_account_id,
-            type=type,
-            status_id=status_id,
-            created_at=utcnow(),
-        )
-    )
-    tx.publish(
-        f"timeline:{account_id}", encode_event(Event(event="notification", id=str(notification_id)))
-    )
-    return notification_id
+    return existing is not None
 
 
 async def unnotify(

@@ -6,12 +6,16 @@ tags, notifications, home-feed entries), so a failure leaves nothing half-writte
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from roost.accounts.queries import local_username
 from roost.accounts.tables import accounts, users
@@ -19,8 +23,9 @@ from roost.db import Database, Transaction
 from roost.errors import Forbidden, Invalid, NotFound, RoostError
 from roost.ids import new_id
 from roost.jobs.queue import enqueue
-from roost.notifications.actions import notify, unnotify
+from roost.notifications.actions import notify, silences, unnotify
 from roost.notifications.tables import notifications
+from roost.oauth.tables import apps
 from roost.statuses.queries import access_status
 from roost.statuses.render import status_key
 from roost.statuses.tables import (
@@ -56,6 +61,29 @@ class NewStatus:
     idempotency_key: str | None = None
 
 
+@dataclass(frozen=True)
+class Posted:
+    """A status just posted, with what rendering it needs: the write knew all of it, so the
+    API answers without reading the status back. `replayed`: an idempotency key matched an
+    earlier post, whose id this is (render that one the usual way)."""
+
+    id: int
+    replayed: bool = False
+    author: Any = None  # the author's accounts row after the post, with `approved`
+    app_name: str | None = None
+    app_website: str | None = None
+    content: str = ""
+    spoiler_text: str = ""
+    visibility: str = "public"
+    sensitive: bool = False
+    language: str | None = None
+    in_reply_to_id: int | None = None
+    in_reply_to_account_id: int | None = None
+    created_at: datetime | None = None
+    mentions: tuple[tuple[int, str], ...] = ()  # (account id, username), in text order
+    tags: tuple[str, ...] = ()  # lower-case names, in text order
+
+
 async def do_post_status(
     db: Database, author_id: int, post: NewStatus, *, base_url: str, max_chars: int
 ) -> int:
@@ -63,6 +91,16 @@ async def do_post_status(
 
     With an idempotency key, a repeat of the same post returns the first one's id.
     """
+    posted = await do_post_status_returning(
+        db, author_id, post, base_url=base_url, max_chars=max_chars
+    )
+    return posted.id
+
+
+async def do_post_status_returning(
+    db: Database, author_id: int, post: NewStatus, *, base_url: str, max_chars: int
+) -> Posted:
+    """`do_post_status`, returning what the API renders the new status from."""
     text = post.text.strip()
     if not text:
         raise Invalid("Text can't be blank")
@@ -76,15 +114,6 @@ async def do_post_status(
             language = None
         else:
             raise Invalid("Language is not a valid ISO 639 code")
-    if post.idempotency_key is not None:
-        existing = await db.scalar(
-            sa.select(idempotency_keys.c.status_id).where(
-                idempotency_keys.c.account_id == author_id,
-                idempotency_keys.c.key == post.idempotency_key,
-            )
-        )
-        if existing is not None:
-            return int(existing)
 
     parent = None
     if post.in_reply_to_id is not None:
@@ -93,98 +122,185 @@ async def do_post_status(
             raise NotFound()
 
     entities = extract_entities(text)
-    mention_names = {
-        local for e in entities if e.kind == "mention" and (local := _local_name(e.text, base_url))
-    }
+    mention_names: dict[str, None] = {}
     tag_names: dict[str, str] = {}
     for e in entities:
-        if e.kind == "hashtag":
+        if e.kind == "mention":
+            if local := _local_name(e.text, base_url):
+                mention_names[local] = None
+        elif e.kind == "hashtag":
             tag_names.setdefault(e.text.lower(), e.text)
+    now = utcnow()
+    # Reads and rendering happen before the write transaction, so that on SQLite the write
+    # lock is held only for the writes.
+    mentioned: dict[str, Any] = {}
+    if mention_names:
+        rows = await db.fetch_all(
+            _MENTIONABLE.params(names=list(mention_names), author=author_id, now=now)
+        )
+        mentioned = {r.username_lower: r for r in rows}
+    content = render_html(
+        text,
+        mention_url=lambda acct: (
+            f"{base_url}/@{mentioned[name].username}"
+            if (name := _local_name(acct, base_url)) in mentioned
+            else None
+        ),
+        tag_url=lambda tag: f"{base_url}/tags/{tag.lower()}",
+    )
+    in_order = [mentioned[n] for n in mention_names if n in mentioned]
 
     status_id = new_id()
-    now = utcnow()
     async with db.transaction() as tx:
-        prefs = await tx.fetch_one(
-            sa.select(users.c.default_visibility, users.c.default_sensitive).where(
-                users.c.account_id == author_id
+        if post.idempotency_key is not None:
+            # Claimed first, in the transaction: of two concurrent requests with one key,
+            # the second waits for the first and then finds its post.
+            claimed = await tx.execute(
+                _claim_key(tx.conn.dialect.name),
+                [
+                    {
+                        "account_id": author_id,
+                        "key": post.idempotency_key,
+                        "status_id": status_id,
+                        "created_at": now,
+                    }
+                ],
             )
-        )
-        visibility = post.visibility or (prefs.default_visibility if prefs else "public")
-        sensitive = (
-            post.sensitive
-            if post.sensitive is not None
-            else bool(prefs.default_sensitive if prefs else False)
-        )
+            if claimed.rowcount == 0:
+                existing = await tx.scalar(
+                    _IDEMPOTENT.params(account_id=author_id, key=post.idempotency_key)
+                )
+                return Posted(id=int(existing), replayed=True)
+        author = (
+            await tx.execute(
+                _BUMP_AUTHOR, [{"p_author": author_id, "p_now": now, "p_app": post.app_id}]
+            )
+        ).one()
+        visibility = post.visibility or author.default_visibility or "public"
+        sensitive = bool(post.sensitive if post.sensitive is not None else author.default_sensitive)
         if post.spoiler_text:
             sensitive = True
-        mentioned = {}
-        if mention_names:
-            rows = await tx.fetch_all(
-                sa.select(accounts.c.id, accounts.c.username_lower, accounts.c.username).where(
-                    accounts.c.username_lower.in_(mention_names),
-                    accounts.c.suspended_at.is_(None),
-                )
-            )
-            mentioned = {r.username_lower: (r.id, r.username) for r in rows}
-        content = render_html(
-            text,
-            mention_url=lambda acct: (
-                f"{base_url}/@{mentioned[name][1]}"
-                if (name := _local_name(acct, base_url)) in mentioned
-                else None
-            ),
-            tag_url=lambda tag: f"{base_url}/tags/{tag.lower()}",
-        )
-        await tx.execute(
-            statuses.insert().values(
-                id=status_id,
-                account_id=author_id,
-                text=text,
-                content=content,
-                spoiler_text=post.spoiler_text,
-                visibility=visibility,
-                sensitive=sensitive,
-                language=language,
-                in_reply_to_id=parent.id if parent is not None else None,
-                in_reply_to_account_id=parent.account_id if parent is not None else None,
-                conversation_id=(parent.conversation_id or parent.id) if parent else status_id,
-                app_id=post.app_id,
-                created_at=now,
-            )
-        )
-        mention_ids = [aid for aid, _ in mentioned.values()]
-        if mention_ids:
+        row: dict[str, Any] = {
+            "id": status_id,
+            "account_id": author_id,
+            "text": text,
+            "content": content,
+            "spoiler_text": post.spoiler_text,
+            "visibility": visibility,
+            "sensitive": sensitive,
+            "language": language,
+            "in_reply_to_id": parent.id if parent is not None else None,
+            "in_reply_to_account_id": parent.account_id if parent is not None else None,
+            "conversation_id": (parent.conversation_id or parent.id) if parent else status_id,
+            "app_id": post.app_id,
+            "created_at": now,
+        }
+        await tx.execute(_INSERT_STATUS, [row])
+        if in_order:
             await tx.execute(
-                mentions.insert(), [{"status_id": status_id, "account_id": a} for a in mention_ids]
+                _INSERT_MENTION, [{"status_id": status_id, "account_id": m.id} for m in in_order]
             )
         if tag_names:
             await _attach_tags(tx, status_id, tag_names, now)
         if parent is not None:
             await _bump(tx, statuses, parent.id, "replies_count", 1)
-        await tx.execute(
-            accounts.update()
-            .where(accounts.c.id == author_id)
-            .values(statuses_count=accounts.c.statuses_count + 1, last_status_at=now)
-        )
-        if post.idempotency_key is not None:
-            await tx.execute(
-                idempotency_keys.insert().values(
-                    account_id=author_id,
-                    key=post.idempotency_key,
-                    status_id=status_id,
-                    created_at=now,
-                )
-            )
         await enqueue(tx, "fan_out", {"status_id": status_id})
-        for account_id in mention_ids:
-            await notify(
-                tx,
-                account_id=account_id,
-                from_account_id=author_id,
-                type="mention",
-                status_id=status_id,
-            )
-    return status_id
+        for m in in_order:
+            if not m.silenced:
+                await notify(
+                    tx,
+                    account_id=m.id,
+                    from_account_id=author_id,
+                    type="mention",
+                    status_id=status_id,
+                    checked=True,
+                )
+    return Posted(
+        id=status_id,
+        author=author,
+        app_name=author.app_name,
+        app_website=author.app_website,
+        content=content,
+        spoiler_text=post.spoiler_text,
+        visibility=visibility,
+        sensitive=sensitive,
+        language=language,
+        in_reply_to_id=row["in_reply_to_id"],
+        in_reply_to_account_id=row["in_reply_to_account_id"],
+        created_at=now,
+        mentions=tuple((m.id, m.username) for m in in_order),
+        tags=tuple(tag_names),
+    )
+
+
+# The posting path's statements, built once: building and cache-keying a statement per
+# call cost more Python time than running it.
+_MENTIONABLE = sa.select(
+    accounts.c.id,
+    accounts.c.username_lower,
+    accounts.c.username,
+    silences(
+        accounts.c.id,
+        sa.bindparam("author", type_=sa.BigInteger),
+        sa.bindparam("now", type_=sa.DateTime),
+    ).label("silenced"),
+).where(
+    accounts.c.username_lower.in_(sa.bindparam("names", expanding=True)),
+    accounts.c.suspended_at.is_(None),
+)
+_BUMP_AUTHOR = (
+    accounts.update()
+    .where(accounts.c.id == sa.bindparam("p_author", type_=sa.BigInteger))
+    .values(
+        statuses_count=accounts.c.statuses_count + 1,
+        last_status_at=sa.bindparam("p_now", type_=sa.DateTime),
+    )
+    .returning(
+        *accounts.c,
+        *(
+            sa.select(users.c[name])
+            .where(users.c.account_id == accounts.c.id)
+            .scalar_subquery()
+            .label(name)
+            for name in ("default_visibility", "default_sensitive", "approved")
+        ),
+        *(
+            sa.select(apps.c[name])
+            .where(apps.c.id == sa.bindparam("p_app", type_=sa.BigInteger))
+            .scalar_subquery()
+            .label(f"app_{name}")
+            for name in ("name", "website")
+        ),
+    )
+)
+_INSERT_STATUS = statuses.insert()
+_INSERT_MENTION = mentions.insert()
+_IDEMPOTENT = sa.select(idempotency_keys.c.status_id).where(
+    idempotency_keys.c.account_id == sa.bindparam("account_id", type_=sa.BigInteger),
+    idempotency_keys.c.key == sa.bindparam("key", type_=sa.String),
+)
+_ATTACH_TAGS = status_tags.insert().from_select(
+    ["tag_id", "status_id"],
+    sa.select(tags.c.id, sa.bindparam("status_id", type_=sa.BigInteger)).where(
+        tags.c.name_lower.in_(sa.bindparam("names", expanding=True)),
+        ~sa.exists().where(
+            status_tags.c.status_id == sa.bindparam("status_id", type_=sa.BigInteger),
+            status_tags.c.tag_id == tags.c.id,
+        ),
+    ),
+)
+
+
+@functools.cache
+def _claim_key(dialect: str) -> sa.Insert:
+    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+    return insert(idempotency_keys).on_conflict_do_nothing(index_elements=["account_id", "key"])
+
+
+@functools.cache
+def _new_tags(dialect: str) -> sa.Insert:
+    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+    return insert(tags).on_conflict_do_nothing(index_elements=["name_lower"])
 
 
 def _local_name(acct: str, base_url: str) -> str:
@@ -193,22 +309,22 @@ def _local_name(acct: str, base_url: str) -> str:
 
 
 async def _attach_tags(tx: Transaction, status_id: int, names: dict[str, str], now: Any) -> None:
-    existing = {
-        r.name_lower: r.id
-        for r in await tx.fetch_all(
-            sa.select(tags.c.id, tags.c.name_lower).where(tags.c.name_lower.in_(list(names)))
-        )
-    }
-    for lower, name in names.items():
-        if lower not in existing:
-            tag_id = new_id()
-            await tx.execute(
-                tags.insert().values(id=tag_id, name=name, name_lower=lower, created_at=now)
-            )
-            existing[lower] = tag_id
+    """Link the status to its tags (lower-case name → name as written), creating the tags
+    no post used before: one statement when they all exist, as they mostly do."""
+    params = [{"status_id": status_id, "names": list(names)}]
+    attached = await tx.execute(_ATTACH_TAGS, params)
+    if attached.rowcount == len(names):
+        return
+    # A tag seen for the first time keeps the case it was first written in; a concurrent
+    # post creating the same tag wins quietly (ON CONFLICT DO NOTHING).
     await tx.execute(
-        status_tags.insert(), [{"tag_id": existing[n], "status_id": status_id} for n in names]
+        _new_tags(tx.conn.dialect.name),
+        [
+            {"id": new_id(), "name": name, "name_lower": lower, "created_at": now}
+            for lower, name in names.items()
+        ],
     )
+    await tx.execute(_ATTACH_TAGS, params)
 
 
 async def do_delete_status(db: Database, actor_id: int, status_id: int) -> Any:

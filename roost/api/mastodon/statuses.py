@@ -8,14 +8,22 @@ import sqlalchemy as sa
 from starlette.responses import Response
 
 from roost.accounts.entities import Account
-from roost.accounts.queries import render_account_list
+from roost.accounts.queries import account_entity, render_account_list
 from roost.api.http import Api, ApiRequest, json_response, page_response
 from roost.errors import Invalid
 from roost.statuses import actions
-from roost.statuses.entities import Context, Status, StatusSource
+from roost.statuses.entities import (
+    Context,
+    Status,
+    StatusApplication,
+    StatusMention,
+    StatusSource,
+    StatusTag,
+)
 from roost.statuses.queries import access_status, render_status, render_statuses, timeline_select
 from roost.statuses.tables import favourites, statuses
 from roost.timelines.queries import Paging, context
+from roost.timeutil import iso
 
 api = Api()
 
@@ -57,14 +65,62 @@ async def create_status(req: ApiRequest) -> Response:
         app_id=req.me.app_id,
         idempotency_key=req.request.headers.get("idempotency-key") or None,
     )
-    status_id = await actions.do_post_status(
+    base_url = req.roost.settings.base_url
+    posted = await actions.do_post_status_returning(
         req.roost.db,
         req.me_id,
         post,
-        base_url=req.roost.settings.base_url,
+        base_url=base_url,
         max_chars=req.roost.settings.max_post_chars,
     )
-    return await _render(req, status_id)
+    if posted.replayed or posted.author.suspended_at is not None or posted.author.approved is False:
+        return await _render(req, posted.id)
+    return json_response(_posted_status(posted, base_url))
+
+
+def _posted_status(posted: actions.Posted, base_url: str) -> Status:
+    """The new status as `render_status` would give it to its author, from what the post
+    wrote (no read-back; tests/statuses checks the two agree): no one can have favourited,
+    boosted, bookmarked or pinned it yet."""
+    account = account_entity(posted.author, base_url)
+    assert posted.created_at is not None
+    sid = posted.id
+    return Status(
+        id=str(sid),
+        uri=f"{base_url}/users/{account.username}/statuses/{sid}",
+        url=f"{base_url}/@{account.username}/{sid}",
+        created_at=iso(posted.created_at),
+        edited_at=None,
+        account=account,
+        content=posted.content,
+        visibility=posted.visibility,
+        sensitive=posted.sensitive,
+        spoiler_text=posted.spoiler_text,
+        media_attachments=[],
+        application=None
+        if posted.app_name is None
+        else StatusApplication(name=posted.app_name, website=posted.app_website),
+        mentions=[
+            StatusMention(id=str(i), username=u, acct=u, url=f"{base_url}/@{u}")
+            for i, u in posted.mentions
+        ],
+        tags=[StatusTag(name=t, url=f"{base_url}/tags/{t}") for t in posted.tags],
+        emojis=[],
+        reblogs_count=0,
+        favourites_count=0,
+        replies_count=0,
+        in_reply_to_id=None if posted.in_reply_to_id is None else str(posted.in_reply_to_id),
+        in_reply_to_account_id=None
+        if posted.in_reply_to_account_id is None
+        else str(posted.in_reply_to_account_id),
+        reblog=None,
+        language=posted.language,
+        favourited=False,
+        reblogged=False,
+        bookmarked=False,
+        muted=False,
+        pinned=False,
+    )
 
 
 @api.route("/api/v1/statuses/{id}", response=Status)
