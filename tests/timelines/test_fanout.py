@@ -158,3 +158,42 @@ async def test_mute_takes_posts_out_of_the_feed_and_a_timed_one_puts_them_back(
     assert await roost.worker.run_pending() == 1
     assert int(s["id"]) in (await roost.feeds.page(bob.id, limit=10) or [])
     assert await home_ids(client, bob) == [s["id"]]
+
+
+async def test_pages_of_followers_skip_inactive_ones_and_go_on(
+    roost: Roost, alice: User, make_user: MakeUser
+) -> None:
+    """Followers are read a page (`fanout_batch`) at a time; a page whose followers are all
+    skipped must not end the fan-out, and only recipients hear the live update."""
+    fans = [await make_user(f"fan{i}") for i in range(5)]
+    async with (
+        variant(roost, fanout_batch=2) as paged,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=create_app(paged.settings, paged)),
+            base_url="http://testserver",
+        ) as c,
+    ):
+        assert paged.worker is not None
+        for fan in fans:
+            await follow(c, fan, alice)
+            await paged.worker.run_pending()
+            assert await home_ids(c, fan) == []
+        asleep = [fans[0], fans[1], fans[3]]  # the whole first page, and one more
+        await roost.db.execute(
+            users.update()
+            .where(users.c.account_id.in_([f.id for f in asleep]))
+            .values(last_active_at=utcnow() - timedelta(days=60))
+        )
+        sub = await paged.pubsub.subscribe([f"timeline:{f.id}" for f in fans])
+        s = await post(c, alice, "page by page")
+        await paged.worker.run_pending()
+        for fan in fans:
+            ids = await paged.feeds.page(fan.id, limit=10)
+            assert (int(s["id"]) in (ids or [])) == (fan not in asleep), fan.username
+        heard = []
+        async for channel, message in sub:
+            heard.append((channel, decode_event(message).id))
+            if len(heard) == 2:
+                break
+        await sub.close()
+        assert sorted(heard) == sorted((f"timeline:{f.id}", s["id"]) for f in (fans[2], fans[4]))
