@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -26,6 +27,7 @@ from roost.db.metadata import metadata
 __all__ = ["Database", "Transaction", "metadata"]
 
 AfterCommit = Callable[[], Awaitable[None]]
+WRITE_LOCK_TIMEOUT = 10.0  # seconds a SQLite write waits for another process's write
 Params = dict[str, Any]
 log = logging.getLogger(__name__)
 
@@ -61,7 +63,7 @@ class _Runner(ABC):
 class Transaction(_Runner):
     """One write transaction. Work queued with `after_commit` runs only once it committed."""
 
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: AsyncConnection | sa.Connection) -> None:
         self.conn = conn
         self._after: list[AfterCommit] = []
         self._events: list[tuple[str, bytes]] = []
@@ -71,17 +73,20 @@ class Transaction(_Runner):
     async def _conn_execute(
         self, stmt: sa.Executable, params: Params | None = None
     ) -> sa.Result[Any]:
+        if isinstance(self.conn, sa.Connection):
+            return self.conn.execute(stmt, params)
         return await self.conn.execute(stmt, params)
 
     async def execute(
         self, stmt: sa.Executable, rows: Sequence[dict[str, Any]] | None = None
     ) -> sa.CursorResult[Any]:
         """Run a write (with `rows`: executemany); returns the cursor result."""
-        if rows is not None:
-            if not rows:
-                raise ValueError("execute() with an empty list of rows")
-            return await self.conn.execute(stmt, list(rows))
-        return await self.conn.execute(stmt)
+        if rows is not None and not rows:
+            raise ValueError("execute() with an empty list of rows")
+        params = list(rows) if rows is not None else None
+        if isinstance(self.conn, sa.Connection):
+            return self.conn.execute(stmt, params)
+        return await self.conn.execute(stmt, params)
 
     def after_commit(self, fn: AfterCommit) -> None:
         """Run `fn` after a successful commit (events, cache invalidation, live updates)."""
@@ -112,6 +117,7 @@ class Database(_Runner):
         self.invalidator: Callable[[list[str]], Awaitable[None]] | None = None
         self._reader: sa.Engine | None = None
         self._read_conns: dict[int, sa.Connection] = {}
+        self._write_conns: dict[tuple[str, int], sa.Connection] = {}
         self._async_reader: AsyncEngine | None = None
         if self.is_sqlite:
             # WAL lets the reader connections run beside the one writer.
@@ -196,7 +202,20 @@ class Database(_Runner):
     async def transaction(self) -> AsyncIterator[Transaction]:
         """One write transaction: commits on success, rolls back on any exception."""
         tx: Transaction
-        if self.is_sqlite:
+        if self._reader is not None:
+            async with self._write_lock:
+                writer = await self._begin_immediate()
+                tx = Transaction(writer)
+                try:
+                    yield tx
+                    writer.commit()
+                except BaseException:
+                    writer.rollback()  # a no-op where SQLite has already rolled back
+                    raise
+            # Nothing above had to wait, so nothing let other tasks run: yield now, or a
+            # fan-out's batches would hold the loop for their whole run.
+            await asyncio.sleep(0)
+        elif self.is_sqlite:
             async with self._write_lock, self.engine.connect() as conn:
                 conn = await conn.execution_options(sqlite_begin="IMMEDIATE")
                 async with conn.begin():
@@ -222,6 +241,35 @@ class Database(_Runner):
         for fn in tx._after:
             await fn()
 
+    async def _begin_immediate(self) -> sa.Connection:
+        """This thread's SQLite write connection, in a `BEGIN IMMEDIATE` transaction.
+
+        Writes run on the loop thread like reads (aiosqlite's thread hand-offs were half of
+        a post's CPU). Taking the write lock is the one step that can wait, on another
+        process (a `roost worker`): the connection has no busy timeout, so instead of
+        blocking the loop we sleep and retry, up to WRITE_LOCK_TIMEOUT. Once BEGIN
+        IMMEDIATE holds the lock nothing else waits: WAL commits and passive checkpoints
+        take no lock that a reader holds."""
+        assert self._reader is not None
+        key = ("w", threading.get_ident())
+        conn = self._write_conns.get(key)
+        if conn is None:
+            conn = self._write_conns[key] = self._reader.connect()
+            conn.exec_driver_sql("PRAGMA busy_timeout=0")
+            conn.commit()
+        deadline = time.monotonic() + WRITE_LOCK_TIMEOUT
+        delay = 0.001
+        while True:
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                return conn
+            except sa.exc.OperationalError as e:
+                conn.rollback()
+                if "locked" not in str(e) or time.monotonic() > deadline:
+                    raise
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.05)
+
     async def execute(self, stmt: sa.Executable) -> sa.CursorResult[Any]:
         """Run one write in its own transaction."""
         async with self.transaction() as tx:
@@ -230,9 +278,10 @@ class Database(_Runner):
     async def dispose(self) -> None:
         await self.engine.dispose()
         if self._reader is not None:
-            for conn in self._read_conns.values():
+            for conn in [*self._read_conns.values(), *self._write_conns.values()]:
                 conn.close()
             self._read_conns.clear()
+            self._write_conns.clear()
             self._reader.dispose()
         if self._async_reader is not None:
             await self._async_reader.dispose()

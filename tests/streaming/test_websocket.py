@@ -159,6 +159,9 @@ async def test_subscription_errors_keep_the_connection(
         await ws.send("not json")
         await send(ws, type="dance")
         await ws.send("[1, 2]")
+        # A barrier: once this is answered, the subscription above is in place.
+        await send(ws, type="subscribe", stream="public")
+        assert (await receive(ws))["status"] == 401
         await post(client, bob, f"hey @{reader.username}")
         message = await receive(ws)
         assert message["stream"] == ["user:notification"]

@@ -1,0 +1,91 @@
+"""SQLite writes run on the loop thread; waiting for another process's write lock must
+neither block the loop nor fail the write."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from roost.db import Database
+from roost.db.migrate import upgrade
+from roost.graph.tables import blocks
+
+
+@pytest.fixture
+async def two(tmp_path: Path) -> tuple[Database, Database]:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'roost.db'}"
+    await upgrade(url)
+    return Database(url), Database(url)  # as two processes on one file
+
+
+async def _count(db: Database) -> int:
+    return int(await db.scalar(sa.select(sa.func.count()).select_from(blocks)) or 0)
+
+
+async def test_a_write_waits_for_another_process_without_blocking_the_loop(
+    two: tuple[Database, Database],
+) -> None:
+    first, second = two
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0.005)
+
+    try:
+        async with first.transaction() as tx:
+            await tx.execute(sa.text("DELETE FROM blocks"))  # holds the file's write lock
+            beat = asyncio.create_task(ticker())
+            started = time.monotonic()
+
+            async def write() -> float:
+                async with second.transaction() as tx2:
+                    await tx2.execute(sa.text("DELETE FROM blocks"))
+                return time.monotonic() - started
+
+            waiting = asyncio.create_task(write())
+            await asyncio.sleep(0.3)
+            assert not waiting.done(), "the second write must wait for the lock"
+            assert ticks >= 10, "the loop kept running while the second write waited"
+        # `first` committed: the waiting write takes the lock and commits.
+        assert await asyncio.wait_for(waiting, 5) >= 0.3
+        beat.cancel()
+    finally:
+        await first.dispose()
+        await second.dispose()
+
+
+async def test_a_failed_write_rolls_back_and_the_next_one_works(
+    two: tuple[Database, Database],
+) -> None:
+    db, other = two
+    try:
+
+        async def failing() -> None:
+            async with db.transaction() as tx:
+                await tx.execute(sa.text("CREATE TABLE scratch (x INTEGER)"))
+                raise RuntimeError("boom")
+
+        with pytest.raises(RuntimeError):
+            await failing()
+        assert (
+            await db.scalar(sa.text("SELECT count(*) FROM sqlite_master WHERE name = 'scratch'"))
+            == 0
+        )
+        async with db.transaction() as tx:
+            await tx.execute(sa.text("CREATE TABLE scratch (x INTEGER)"))
+        # Committed: another connection (another process) sees it.
+        assert (
+            await other.scalar(sa.text("SELECT count(*) FROM sqlite_master WHERE name = 'scratch'"))
+            == 1
+        )
+        assert await _count(other) == 0
+    finally:
+        await db.dispose()
+        await other.dispose()
