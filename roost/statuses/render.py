@@ -17,6 +17,7 @@ from typing import Any
 import msgspec
 import sqlalchemy as sa
 
+from roost.accounts.entities import Account
 from roost.accounts.queries import render_accounts
 from roost.accounts.tables import accounts
 from roost.cache import Cache
@@ -91,19 +92,8 @@ async def render_statuses(
         if reblog is not None:
             # A reblog shows the original's flags: that is what a client's buttons act on.
             own = bool(reblog.favourited), bool(reblog.reblogged), bool(reblog.bookmarked)
-        anonymous = viewer_id is None
-        return msgspec.structs.replace(
-            core.status,
-            account=account,
-            uri=f"{base_url}/users/{account.username}/statuses/{sid}",
-            url=None if reblog is not None else f"{base_url}/@{account.username}/{sid}",
-            reblog=reblog,
-            favourited=None if anonymous else own[0],
-            reblogged=None if anonymous else own[1],
-            bookmarked=None if anonymous else own[2],
-            muted=None if anonymous else False,
-            pinned=None if anonymous or core.account_id != viewer_id else ("p", sid) in flags,
-        )
+        pinned = core.account_id == viewer_id and ("p", sid) in flags
+        return complete(core, account, base_url, viewer_id, own, pinned, reblog)
 
     out: list[Status] = []
     for sid in id_list:
@@ -119,6 +109,43 @@ async def render_statuses(
         if status is not None:
             out.append(status)
     return out
+
+
+def complete(
+    core: Core,
+    account: Account,
+    base_url: str,
+    viewer_id: int | None,
+    own: tuple[bool, bool, bool],
+    pinned: bool,
+    reblog: Status | None = None,
+) -> Status:
+    """A cached core made whole for a viewer: its account, its addresses, the boosted
+    original, and the viewer's own (favourited, reblogged, bookmarked) flags and pin."""
+    sid = core.status.id
+    anonymous = viewer_id is None
+    return msgspec.structs.replace(
+        core.status,
+        account=account,
+        uri=f"{base_url}/users/{account.username}/statuses/{sid}",
+        url=None if reblog is not None else f"{base_url}/@{account.username}/{sid}",
+        reblog=reblog,
+        favourited=None if anonymous else own[0],
+        reblogged=None if anonymous else own[1],
+        bookmarked=None if anonymous else own[2],
+        muted=None if anonymous else False,
+        pinned=None if anonymous or core.account_id != viewer_id else pinned,
+    )
+
+
+def mention_entity(account_id: int, username: str, base_url: str) -> StatusMention:
+    return StatusMention(
+        id=str(account_id), username=username, acct=username, url=f"{base_url}/@{username}"
+    )
+
+
+def tag_entity(name: str, base_url: str) -> StatusTag:
+    return StatusTag(name=name, url=f"{base_url}/tags/{name}")
 
 
 async def _cached(cache: Cache | None, ids: list[int]) -> dict[int, Core]:
@@ -149,11 +176,7 @@ async def _build(db: Database, ids: list[int], base_url: str) -> dict[int, Core]
         .select_from(mentions.join(accounts, accounts.c.id == mentions.c.account_id))
         .where(mentions.c.status_id.in_(all_ids))
     ):
-        mentions_of.setdefault(m.status_id, []).append(
-            StatusMention(
-                id=str(m.id), username=m.username, acct=m.username, url=f"{base_url}/@{m.username}"
-            )
-        )
+        mentions_of.setdefault(m.status_id, []).append(mention_entity(m.id, m.username, base_url))
     tags_of: dict[int, list[StatusTag]] = {}
     for t in await db.fetch_all(
         sa.select(status_tags.c.status_id, tags.c.name)
@@ -161,15 +184,12 @@ async def _build(db: Database, ids: list[int], base_url: str) -> dict[int, Core]
         .where(status_tags.c.status_id.in_(all_ids))
     ):
         name = t.name.lower()
-        tags_of.setdefault(t.status_id, []).append(
-            StatusTag(name=name, url=f"{base_url}/tags/{name}")
-        )
-    return {r.id: _core(r, mentions_of, tags_of) for r in rows}
+        tags_of.setdefault(t.status_id, []).append(tag_entity(name, base_url))
+    return {r.id: core_of(r, mentions_of.get(r.id, []), tags_of.get(r.id, [])) for r in rows}
 
 
-def _core(
-    row: Any, mentions_of: dict[int, list[StatusMention]], tags_of: dict[int, list[StatusTag]]
-) -> Core:
+def core_of(row: Any, mentions: list[StatusMention], tags: list[StatusTag]) -> Core:
+    """The cached core of a statuses row (with the app's `app_name`, `app_website`)."""
     sid = row.id
     is_reblog = row.reblog_of_id is not None
     status = Status(
@@ -187,8 +207,8 @@ def _core(
         application=None
         if row.app_name is None
         else StatusApplication(name=row.app_name, website=row.app_website),
-        mentions=mentions_of.get(sid, []),
-        tags=tags_of.get(sid, []),
+        mentions=mentions,
+        tags=tags,
         emojis=[],
         reblogs_count=row.reblogs_count,
         favourites_count=row.favourites_count,
@@ -205,8 +225,6 @@ def _core(
 
 def _placeholder() -> Any:
     """The cached core carries no account (accounts are read fresh); this stands in."""
-    from roost.accounts.entities import Account
-
     return Account(
         id="", username="", acct="", url="", uri="", display_name="", note="", avatar="",
         avatar_static="", header="", header_static="", locked=False, fields=[], emojis=[],

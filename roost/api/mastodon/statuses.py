@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,15 +17,12 @@ from roost.statuses import actions
 from roost.statuses.entities import (
     Context,
     Status,
-    StatusApplication,
-    StatusMention,
     StatusSource,
-    StatusTag,
 )
 from roost.statuses.queries import access_status, render_status, render_statuses, timeline_select
+from roost.statuses.render import complete, core_of, mention_entity, tag_entity
 from roost.statuses.tables import favourites, statuses
 from roost.timelines.queries import Paging, context
-from roost.timeutil import iso
 
 api = Api()
 
@@ -82,45 +81,22 @@ def _posted_status(posted: actions.Posted, base_url: str) -> Status:
     """The new status as `render_status` would give it to its author, from what the post
     wrote (no read-back; tests/statuses checks the two agree): no one can have favourited,
     boosted, bookmarked or pinned it yet."""
-    account = account_entity(posted.author, base_url)
-    assert posted.created_at is not None
-    sid = posted.id
-    return Status(
-        id=str(sid),
-        uri=f"{base_url}/users/{account.username}/statuses/{sid}",
-        url=f"{base_url}/@{account.username}/{sid}",
-        created_at=iso(posted.created_at),
+    row = SimpleNamespace(
+        **{f.name: getattr(posted, f.name) for f in dataclasses.fields(posted)},
+        account_id=posted.author.id,
+        reblog_of_id=None,
         edited_at=None,
-        account=account,
-        content=posted.content,
-        visibility=posted.visibility,
-        sensitive=posted.sensitive,
-        spoiler_text=posted.spoiler_text,
-        media_attachments=[],
-        application=None
-        if posted.app_name is None
-        else StatusApplication(name=posted.app_name, website=posted.app_website),
-        mentions=[
-            StatusMention(id=str(i), username=u, acct=u, url=f"{base_url}/@{u}")
-            for i, u in posted.mentions
-        ],
-        tags=[StatusTag(name=t, url=f"{base_url}/tags/{t}") for t in posted.tags],
-        emojis=[],
         reblogs_count=0,
         favourites_count=0,
         replies_count=0,
-        in_reply_to_id=None if posted.in_reply_to_id is None else str(posted.in_reply_to_id),
-        in_reply_to_account_id=None
-        if posted.in_reply_to_account_id is None
-        else str(posted.in_reply_to_account_id),
-        reblog=None,
-        language=posted.language,
-        favourited=False,
-        reblogged=False,
-        bookmarked=False,
-        muted=False,
-        pinned=False,
     )
+    core = core_of(
+        row,
+        [mention_entity(i, u, base_url) for i, u in posted.mentions],
+        [tag_entity(t, base_url) for t in posted.tags],
+    )
+    account = account_entity(posted.author, base_url)
+    return complete(core, account, base_url, posted.author.id, (False, False, False), False)
 
 
 @api.route("/api/v1/statuses/{id}", response=Status)
