@@ -45,3 +45,9 @@ class Unauthorized(RoostError):
 
 class RateLimited(RoostError):
     status = 429
+
+
+class Busy(RoostError):
+    """The database stayed locked by another process too long; nothing was written."""
+
+    status = 503

@@ -23,6 +23,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from roost.db.metadata import metadata
+from roost.errors import Busy
 
 __all__ = ["Database", "Transaction", "metadata"]
 
@@ -275,8 +276,12 @@ class Database(_Runner):
                 return conn
             except sa.exc.OperationalError as e:
                 conn.rollback()
-                if "locked" not in str(e) or time.monotonic() > deadline:
+                if "locked" not in str(e):
                     raise
+                if time.monotonic() > deadline:
+                    raise Busy(
+                        "The server is busy; try again in a moment", headers={"Retry-After": "1"}
+                    ) from e
             await asyncio.sleep(delay)
             delay = min(delay * 2, 0.05)
 

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from roost.db import Database
 from roost.db.migrate import upgrade
+from roost.errors import Busy
 from roost.graph.tables import blocks
 
 
@@ -89,3 +90,29 @@ async def test_a_failed_write_rolls_back_and_the_next_one_works(
     finally:
         await db.dispose()
         await other.dispose()
+
+
+async def test_a_write_that_waits_too_long_is_refused_as_busy(
+    two: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = two
+    monkeypatch.setattr("roost.db.WRITE_LOCK_TIMEOUT", 0.2)
+
+    async def write() -> None:
+        async with second.transaction() as tx:
+            await tx.execute(sa.text("CREATE TABLE scratch (x INTEGER)"))
+
+    try:
+        async with first.transaction() as tx:
+            await tx.execute(sa.text("DELETE FROM blocks"))
+            with pytest.raises(Busy) as refused:
+                await write()
+        assert refused.value.status == 503
+        await write()  # the lock is free again: the same connection writes
+        assert (
+            await first.scalar(sa.text("SELECT count(*) FROM sqlite_master WHERE name = 'scratch'"))
+            == 1
+        )
+    finally:
+        await first.dispose()
+        await second.dispose()
