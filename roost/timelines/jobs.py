@@ -93,15 +93,18 @@ async def _recipients(roost: Roost, status: Any, original: Any | None) -> AsyncG
     async def fetch(last: int) -> Sequence[Any]:
         return await roost.db.fetch_all(query, {"last": last})
 
-    pending = asyncio.ensure_future(fetch(0))
+    size = roost.settings.fanout_batch
+    pending: asyncio.Future[Sequence[Any]] | None = asyncio.ensure_future(fetch(0))
     try:
-        while rows := await pending:
-            pending = asyncio.ensure_future(fetch(rows[-1].id))
+        while pending is not None:
+            rows = await pending
+            # A short page is the last one: nothing to read ahead.
+            pending = asyncio.ensure_future(fetch(rows[-1].id)) if len(rows) == size else None
             batch = [r.account_id for r in rows if r.wanted]
             if batch:
                 yield batch
     finally:
-        if not pending.done():  # the caller stopped early (it failed): drop the read ahead
+        if pending is not None and not pending.done():  # the caller stopped early (failed)
             pending.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await pending
@@ -111,7 +114,11 @@ async def _recipients(roost: Roost, status: Any, original: Any | None) -> AsyncG
 async def fan_out(roost: Roost, payload: dict[str, Any]) -> None:
     """Put a new status into its author's and recipients' home feeds; tell live streams."""
     status_id = int(payload["status_id"])
-    status = await roost.db.fetch_one(sa.select(statuses).where(statuses.c.id == status_id))
+    status = await roost.db.fetch_one(
+        sa.select(statuses, accounts.c.followers_count.label("author_followers"))
+        .join(accounts, accounts.c.id == statuses.c.account_id)
+        .where(statuses.c.id == status_id)
+    )
     if status is None:
         return  # deleted before the job ran
     original = None
@@ -123,16 +130,17 @@ async def fan_out(roost: Roost, payload: dict[str, Any]) -> None:
             return
     author_id = status.account_id
     message = _update(status_id)
-    await roost.feeds.push([author_id], status_id, author_id)
-    await roost.pubsub.publish(f"timeline:{author_id}", message)
-    followers = await roost.db.scalar(
-        sa.select(accounts.c.followers_count).where(accounts.c.id == author_id)
-    )
-    if int(followers or 0) <= roost.settings.fanout_threshold:
+    owners = [author_id]  # the author's own feed rides with the first batch
+    if int(status.author_followers or 0) <= roost.settings.fanout_threshold:
         async with contextlib.aclosing(_recipients(roost, status, original)) as batches:
             async for batch in batches:
-                await roost.feeds.push(batch, status_id, author_id)
-                await roost.pubsub.publish_many([(f"timeline:{o}", message) for o in batch])
+                owners += batch
+                await roost.feeds.push(owners, status_id, author_id)
+                await roost.pubsub.publish_many([(f"timeline:{o}", message) for o in owners])
+                owners = []
+    if owners:
+        await roost.feeds.push(owners, status_id, author_id)
+        await roost.pubsub.publish(f"timeline:{author_id}", message)
     await _publish_public(roost, status, original, message)
 
 
