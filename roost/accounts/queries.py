@@ -6,6 +6,7 @@ import functools
 from collections.abc import Iterable
 from typing import Any
 
+import msgspec
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import FromClause
@@ -21,8 +22,39 @@ from roost.timeutil import iso, iso_date
 ACCOUNT_COLUMNS = list(accounts.c)
 
 
+# The columns an Account entity is made of, but for its counts and last_status_at.
+_SHAPE = ("username", "display_name", "note_html", "avatar", "header", "locked", "bot",
+          "discoverable", "indexable", "hide_collections", "suspended_at", "created_at",
+          "fields")  # fmt: skip
+_MADE: dict[tuple[int, str], tuple[tuple[Any, ...], Account]] = {}
+_MADE_MAX = 20_000
+
+
 def account_entity(row: Any, base_url: str) -> Account:
-    """One accounts row as the Account entity (viewer-independent)."""
+    """One accounts row as the Account entity (viewer-independent).
+
+    Memoised on the row's content: building the entity was a fifth of a home timeline
+    request's CPU (py-spy), while between two reads of an account usually only its
+    counts change. What is returned always matches the row given."""
+    key = (row.id, base_url)
+    shape = tuple(getattr(row, c) for c in _SHAPE)
+    made = _MADE.get(key)
+    if made is not None and made[0] == shape:
+        return msgspec.structs.replace(
+            made[1],
+            statuses_count=row.statuses_count,
+            followers_count=row.followers_count,
+            following_count=row.following_count,
+            last_status_at=iso_date(row.last_status_at),
+        )
+    entity = _account_entity(row, base_url)
+    if len(_MADE) >= _MADE_MAX:
+        _MADE.clear()
+    _MADE[key] = (shape, entity)
+    return entity
+
+
+def _account_entity(row: Any, base_url: str) -> Account:
     username = row.username
     avatar = row.avatar or f"{base_url}/static/avatar.png"
     header = row.header or f"{base_url}/static/header.png"

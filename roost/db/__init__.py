@@ -142,7 +142,7 @@ class Database(_Runner):
                 _sqlite_pragmas(self._reader)
         else:
             self.engine = create_async_engine(
-                url, echo=echo, pool_size=5, max_overflow=10, pool_pre_ping=True
+                url, echo=echo, pool_size=5, max_overflow=5, pool_pre_ping=True
             )
             # Reads get their own pool, in autocommit (no BEGIN/COMMIT round trips) and
             # without the pre-ping round trip per checkout: a read that meets a dropped
@@ -155,8 +155,11 @@ class Database(_Runner):
             self._async_reader = create_async_engine(
                 url,
                 echo=echo,
-                pool_size=5,
-                max_overflow=10,
+                # Enough kept open for a busy process: past pool_size, connections are
+                # opened and closed per checkout (connect + TLS attempt + empty statement
+                # cache: a tenth of a home request's CPU under load, py-spy).
+                pool_size=10,
+                max_overflow=5,
                 isolation_level="AUTOCOMMIT",
                 connect_args={"server_settings": {"plan_cache_mode": "force_generic_plan"}},
             )
