@@ -127,10 +127,11 @@ class Database(_Runner):
             )
             _sqlite_pragmas(self.engine.sync_engine)
             if ":memory:" not in url and url.split("///", 1)[-1]:
-                # Reads run on the event loop's own thread, through plain sqlite3: a
-                # SELECT on an index takes tens of microseconds there, where handing it
-                # to aiosqlite's thread and back cost several loop wake-ups per query
-                # (measured: half the home timeline's time). Writes stay on aiosqlite.
+                # Reads and writes run on the event loop's own thread, through plain
+                # sqlite3: a statement on an index takes tens of microseconds there,
+                # where handing it to aiosqlite's thread and back cost several loop
+                # wake-ups (measured: half the home timeline's time). aiosqlite stays for
+                # in-memory databases.
                 self._reader = sa.create_engine(
                     "sqlite://" + url.split("://", 1)[1],
                     echo=echo,
@@ -151,7 +152,8 @@ class Database(_Runner):
             # subplans), and PostgreSQL's default kept re-planning them per execution
             # (home: 1.85 ms custom-planned vs 0.42 ms on the generic plan, measured), on
             # the core the web process needs. Their parameters are ids, for which one
-            # plan fits all.
+            # plan fits all; a value that should change the plan (a threshold) must be a
+            # constant in the SQL instead (see timelines.queries._home_statement).
             self._async_reader = create_async_engine(
                 url,
                 echo=echo,
