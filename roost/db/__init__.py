@@ -15,7 +15,7 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -72,7 +72,7 @@ class Transaction(_Runner):
         self.jobs_enqueued = False
 
     async def _conn_execute(
-        self, stmt: sa.Executable, params: Params | None = None
+        self, stmt: sa.Executable, params: Params | list[Params] | None = None
     ) -> sa.Result[Any]:
         if isinstance(self.conn, sa.Connection):
             return self.conn.execute(stmt, params)
@@ -84,10 +84,8 @@ class Transaction(_Runner):
         """Run a write (with `rows`: executemany); returns the cursor result."""
         if rows is not None and not rows:
             raise ValueError("execute() with an empty list of rows")
-        params = list(rows) if rows is not None else None
-        if isinstance(self.conn, sa.Connection):
-            return self.conn.execute(stmt, params)
-        return await self.conn.execute(stmt, params)
+        result = await self._conn_execute(stmt, list(rows) if rows is not None else None)
+        return cast(sa.CursorResult[Any], result)
 
     def after_commit(self, fn: AfterCommit) -> None:
         """Run `fn` after a successful commit (events, cache invalidation, live updates)."""

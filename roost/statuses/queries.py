@@ -111,7 +111,7 @@ def timeline_select(
 ) -> tuple[sa.Select[Any], FromClause, FromClause]:
     """SELECT s.id FROM statuses s LEFT JOIN statuses o (the reblogged original), with both
     rows' visibility applied. Callers add their own WHERE, ORDER BY and LIMIT."""
-    query, s, o = _timeline_base(viewer_id is None, hide_muted and viewer_id is not None)
+    query, s, o = timeline_unbound(viewer_id is None, hide_muted=hide_muted)
     if viewer_id is not None:
         query = query.params(timeline_params(viewer_id))
     return query, s, o
@@ -161,14 +161,12 @@ def page(
     limit: int,
 ) -> sa.Select[Any]:
     """Mastodon paging: `max_id`/`since_id` give the newest page below/above; `min_id` gives
-    the page just above it (oldest first, reversed by the caller with `reverse_if_min`)."""
-    if max_id is not None:
-        query = query.where(id_col < max_id)
-    if since_id is not None:
-        query = query.where(id_col > since_id)
-    if min_id is not None:
-        return query.where(id_col > min_id).order_by(id_col.asc()).limit(limit)
-    return query.order_by(id_col.desc()).limit(limit)
+    the page just above it (oldest first, reversed by the caller with `newest_first`)."""
+    paged = page_unbound(
+        query, id_col, max_id=max_id is not None, since_id=since_id is not None,
+        min_id=min_id is not None, limit=limit,
+    )  # fmt: skip
+    return paged.params(page_params(max_id, since_id, min_id))
 
 
 def newest_first(ids: Sequence[int], min_id: int | None) -> list[int]:
