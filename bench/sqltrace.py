@@ -31,6 +31,10 @@ async def trace(settings: Settings, calls: list[Call], repeat: int = 5) -> dict[
         if t0 is not None:
             log.append(((time.perf_counter() - t0) * 1000, " ".join(statement.split())))
 
+    def fast(statement: str, ms: float) -> None:  # reads run through the driver directly
+        log.append((ms, " ".join(statement.split())))
+
+    roost.db.trace = fast
     for engine in roost.db.sync_engines():
         event.listen(engine, "before_cursor_execute", before)
         event.listen(engine, "after_cursor_execute", after)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import threading
 import time
 from abc import ABC, abstractmethod
@@ -22,6 +23,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from roost.db.fast import Plan, plan
 from roost.db.metadata import metadata
 from roost.errors import Busy
 
@@ -29,6 +31,7 @@ __all__ = ["Database", "Transaction", "metadata"]
 
 AfterCommit = Callable[[], Awaitable[None]]
 WRITE_LOCK_TIMEOUT = 10.0  # seconds a SQLite write waits for another process's write
+_PLANS_MAX = 1024  # statements with a driver-level plan, per Database
 Params = dict[str, Any]
 log = logging.getLogger(__name__)
 
@@ -118,6 +121,11 @@ class Database(_Runner):
         self._read_conns: dict[int, sa.Connection] = {}
         self._write_conns: dict[tuple[str, int], sa.Connection] = {}
         self._async_reader: AsyncEngine | None = None
+        # Driver-level plans of statements read with parameters (roost.db.fast), by the
+        # statement's id; each entry holds its statement, so the id stays its own.
+        self._plans: dict[int, tuple[sa.Executable, Plan | None]] = {}
+        # Set by a tracer (bench/sqltrace.py): told every fast-path statement's SQL and ms.
+        self.trace: Callable[[str, float], None] | None = None
         if self.is_sqlite:
             # WAL lets the reader connections run beside the one writer.
             self.engine: AsyncEngine = create_async_engine(
@@ -177,6 +185,115 @@ class Database(_Runner):
 
     def _count(self, _conn: Any, _cursor: Any, statement: str, *args: Any) -> None:
         self.query_count += 1
+
+    # --- reads: statements built once run straight through the driver (roost.db.fast) ---
+
+    async def fetch_all(
+        self, stmt: sa.Executable, params: Params | None = None
+    ) -> Sequence[Row[Any]]:
+        fast = await self._fast(stmt, params, one=False)
+        if fast is None:
+            return await super().fetch_all(stmt, params)
+        p, raw = fast
+        return cast(Sequence[Row[Any]], list(map(p.row, raw)))
+
+    async def fetch_one(self, stmt: sa.Executable, params: Params | None = None) -> Row[Any] | None:
+        fast = await self._fast(stmt, params, one=True)
+        if fast is None:
+            return await super().fetch_one(stmt, params)
+        p, raw = fast
+        return cast(Row[Any], p.row(raw[0])) if raw else None
+
+    async def scalar(self, stmt: sa.Executable, params: Params | None = None) -> Any:
+        fast = await self._fast(stmt, params, one=True)
+        if fast is None:
+            return await super().scalar(stmt, params)
+        p, raw = fast
+        return p.first(raw[0]) if raw else None
+
+    async def scalars(self, stmt: sa.Executable, params: Params | None = None) -> list[Any]:
+        fast = await self._fast(stmt, params, one=False)
+        if fast is None:
+            return await super().scalars(stmt, params)
+        p, raw = fast
+        return list(map(p.first, raw))
+
+    async def _fast(
+        self, stmt: sa.Executable, params: Params | None, *, one: bool
+    ) -> tuple[Plan, Sequence[Any]] | None:
+        """A statement built once (read with `params`), run through the driver: its plan
+        and its raw rows (at most one with `one`). None: run it through SQLAlchemy."""
+        if params is None:
+            return None
+        if self._reader is not None:
+            engine = self._reader
+        elif self._async_reader is not None:
+            engine = self._async_reader.sync_engine
+        else:
+            return None
+        entry = self._plans.get(id(stmt))
+        if entry is None:
+            if len(self._plans) >= _PLANS_MAX:
+                self._plans.clear()
+            entry = self._plans[id(stmt)] = (stmt, plan(stmt, engine.dialect))
+        p = entry[1]
+        if p is None:
+            return None
+        try:
+            args = p.args(params)
+        except KeyError as e:
+            raise sa.exc.StatementError(
+                f"A value is required for bind parameter {e}", p.sql, params, None
+            ) from e
+        self.query_count += 1
+        t0 = time.perf_counter()
+        if self._reader is not None:
+            rows = self._sqlite_rows(p, args, params, one)
+        else:
+            rows = await self._pg_rows(p, args, params, one)
+        if self.trace is not None:
+            self.trace(p.sql, (time.perf_counter() - t0) * 1000)
+        return p, rows
+
+    def _sqlite_rows(self, p: Plan, args: tuple[Any, ...], params: Params, one: bool) -> Any:
+        conn = self._read_conns.get(threading.get_ident())
+        if conn is None:
+            conn = self._read_conns[threading.get_ident()] = cast(sa.Engine, self._reader).connect()
+        dbapi = conn.connection.dbapi_connection
+        assert dbapi is not None
+        try:
+            cursor = dbapi.execute(p.sql, args)
+            if not one:
+                return cursor.fetchall()
+            row = cursor.fetchone()
+            cursor.close()
+            return [] if row is None else [row]
+        except sqlite3.Error as e:  # as SQLAlchemy would have raised it
+            raise sa.exc.DBAPIError.instance(p.sql, params, e, sqlite3.Error) from e
+
+    async def _pg_rows(self, p: Plan, args: tuple[Any, ...], params: Params, one: bool) -> Any:
+        import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type hints
+
+        engine = cast(AsyncEngine, self._async_reader)
+        for attempt in (1, 2):
+            async with engine.connect() as conn:
+                driver: Any = (await conn.get_raw_connection()).driver_connection
+                try:
+                    if not one:
+                        return await driver.fetch(p.sql, *args)
+                    row = await driver.fetchrow(p.sql, *args)
+                    return [] if row is None else [row]
+                except (asyncpg.InterfaceError, asyncpg.ConnectionDoesNotExistError, OSError) as e:
+                    # A dropped connection: retried once on a fresh one (reads are safe
+                    # to repeat), as the SQLAlchemy path does.
+                    await conn.invalidate()
+                    if attempt == 2:
+                        raise sa.exc.DBAPIError.instance(
+                            p.sql, params, e, Exception, connection_invalidated=True
+                        ) from e
+                except asyncpg.PostgresError as e:
+                    raise sa.exc.DBAPIError.instance(p.sql, params, e, Exception) from e
+        raise AssertionError("unreachable")
 
     async def _conn_execute(
         self, stmt: sa.Executable, params: Params | None = None

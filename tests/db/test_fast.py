@@ -1,0 +1,107 @@
+"""Statements built once are read straight through the driver (roost.db.fast): what they
+return must be exactly what SQLAlchemy's execution layer returns for the same statement."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from roost.accounts.tables import accounts
+from roost.app import Roost
+from roost.db import Database
+from roost.db.fast import plan
+from roost.db.prepared import any_of
+from tests.conftest import MakeUser
+
+pytestmark = pytest.mark.usefixtures("roost")
+
+# Every kind of column a hot read returns (int, text, JSON, boolean, datetime, NULL), a
+# list parameter, an optional parameter with a default, and an embedded constant.
+_STMT = (
+    sa.select(
+        accounts.c.id,
+        accounts.c.username,
+        accounts.c.fields,
+        accounts.c.locked,
+        accounts.c.created_at,
+        accounts.c.suspended_at,
+        (accounts.c.statuses_count + sa.bindparam("extra", 0)).label("counted"),
+    )
+    .where(any_of(accounts.c.id, "ids"), accounts.c.username != "nobody")
+    .order_by(accounts.c.id)
+)
+
+
+async def _slow(db: Database, stmt: Any, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """The same statement through SQLAlchemy's execution layer."""
+    return [tuple(r) for r in (await db._conn_execute(stmt, params)).all()]
+
+
+async def test_rows_match_sqlalchemy_column_for_column(roost: Roost, make_user: MakeUser) -> None:
+    db = roost.db
+    a = await make_user("ann", locked=True)
+    b = await make_user("ben")
+    await db.execute(
+        sa.update(accounts)
+        .where(accounts.c.id == a.id)
+        .values(fields=[{"name": "web", "value": "x"}], suspended_at=dt.datetime(2026, 1, 2, 3))
+    )
+    cases: list[dict[str, Any]] = [{"ids": [a.id, b.id]}, {"ids": [b.id], "extra": 5}, {"ids": []}]
+    for params in cases:
+        fast = await db.fetch_all(_STMT, params)
+        assert [tuple(r) for r in fast] == await _slow(db, _STMT, params)
+    assert db._plans[id(_STMT)][1] is not None  # the reads above took the fast path
+    rows = await db.fetch_all(_STMT, {"ids": [a.id, b.id]})
+    first: Any = rows[0]
+    assert first.username == "ann"
+    assert first[1] == "ann"
+    assert first.fields == [{"name": "web", "value": "x"}]
+    assert first.locked is True
+    assert rows[1].locked is False
+    assert isinstance(first.created_at, dt.datetime)
+    assert first.suspended_at == dt.datetime(2026, 1, 2, 3)
+    assert rows[1].suspended_at is None
+    assert rows[1].counted == (await _slow(db, _STMT, {"ids": [b.id]}))[0][6]
+
+    one = await db.fetch_one(_STMT, {"ids": [b.id]})
+    assert one is not None
+    assert one.id == b.id
+    assert await db.fetch_one(_STMT, {"ids": []}) is None
+    assert await db.scalar(_STMT, {"ids": [b.id, a.id]}) == min(a.id, b.id)
+    assert await db.scalar(_STMT, {"ids": []}) is None
+    assert await db.scalars(_STMT, {"ids": [b.id, a.id]}) == sorted([a.id, b.id])
+
+
+async def test_only_plain_selects_get_a_plan(db: Database) -> None:
+    dialect = db.engine.sync_engine.dialect
+    assert plan(_STMT, dialect) is not None
+    expanding = sa.select(accounts.c.id).where(
+        accounts.c.id.in_(sa.bindparam("ids", expanding=True))
+    )
+    assert plan(expanding, dialect) is None
+    assert plan(sa.update(accounts).values(bot=True), dialect) is None
+    # Two columns of one name cannot be a named tuple: left to SQLAlchemy.
+    clash = sa.select(accounts.c.id, accounts.c.id.label("id"))
+    assert plan(clash, dialect) is None
+
+
+async def test_expanding_parameters_still_work_and_count_queries(
+    roost: Roost, make_user: MakeUser
+) -> None:
+    db = roost.db
+    a = await make_user("ann")
+    expanding = sa.select(accounts.c.username).where(
+        accounts.c.id.in_(sa.bindparam("ids", expanding=True))
+    )
+    before = db.query_count
+    assert await db.scalars(expanding, {"ids": [a.id]}) == ["ann"]
+    assert await db.scalars(_STMT, {"ids": [a.id]}) == [a.id]
+    assert db.query_count == before + 2
+
+
+async def test_a_missing_parameter_is_an_error_not_a_wrong_answer(db: Database) -> None:
+    with pytest.raises(sa.exc.StatementError, match="ids"):
+        await db.fetch_all(_STMT, {})
