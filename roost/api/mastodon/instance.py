@@ -98,7 +98,24 @@ async def _contact(req: ApiRequest) -> Account | None:
     return found[0] if found else None
 
 
+_COUNTS_KEY = "instance:counts"
+_COUNTS_TTL = 300.0  # seconds; Mastodon also serves these counts from a cache
+
+
 async def _counts(req: ApiRequest) -> tuple[int, int]:
+    """(users, posts), counted at most every 5 minutes: counting every post per request
+    grows with the database (every client asks for the instance when it starts)."""
+    cache = req.roost.cache
+    (cached,) = await cache.get_many([_COUNTS_KEY])
+    if cached is not None:
+        users_n, posts_n = msgspec.json.decode(cached, type=tuple[int, int])
+        return users_n, posts_n
+    counts = await _count(req)
+    await cache.set_many({_COUNTS_KEY: msgspec.json.encode(counts)}, _COUNTS_TTL)
+    return counts
+
+
+async def _count(req: ApiRequest) -> tuple[int, int]:
     db = req.roost.db
     user_count = await db.scalar(
         sa.select(sa.func.count()).select_from(accounts).where(accounts.c.suspended_at.is_(None))
