@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Iterable
 from typing import Any
 
@@ -26,6 +27,7 @@ ACCOUNT_COLUMNS = list(accounts.c)
 _SHAPE = ("username", "display_name", "note_html", "avatar", "header", "locked", "bot",
           "discoverable", "indexable", "hide_collections", "suspended_at", "created_at",
           "fields")  # fmt: skip
+_shape_of = operator.attrgetter(*_SHAPE)
 _MADE: dict[tuple[int, str], tuple[tuple[Any, ...], Account]] = {}
 _MADE_MAX = 20_000
 
@@ -37,7 +39,7 @@ def account_entity(row: Any, base_url: str) -> Account:
     request's CPU (py-spy), while between two reads of an account usually only its
     counts change. What is returned always matches the row given."""
     key = (row.id, base_url)
-    shape = tuple(getattr(row, c) for c in _SHAPE)
+    shape = _shape_of(row)
     made = _MADE.get(key)
     if made is not None and made[0] == shape:
         return msgspec.structs.replace(

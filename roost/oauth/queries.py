@@ -97,7 +97,7 @@ async def access_viewer(db: Database, cache: TokenCache, token: str) -> Viewer |
     hit, viewer = cache.get(key)
     if hit:
         return viewer
-    row = await db.fetch_one(_token_query.params(h=key))
+    row = await db.fetch_one(_token_query, {"h": key})
     viewer = None
     if row is not None and not (
         row.account_id is not None and (row.suspended_at is not None or not row.approved)

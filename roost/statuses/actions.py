@@ -136,7 +136,7 @@ async def do_post_status_returning(
     mentioned: dict[str, Any] = {}
     if mention_names:
         rows = await db.fetch_all(
-            _MENTIONABLE.params(names=list(mention_names), author=author_id, now=now)
+            _MENTIONABLE, {"names": list(mention_names), "author": author_id, "now": now}
         )
         mentioned = {r.username_lower: r for r in rows}
     content = render_html(
@@ -168,7 +168,7 @@ async def do_post_status_returning(
             )
             if claimed.rowcount == 0:
                 existing = await tx.scalar(
-                    _IDEMPOTENT.params(account_id=author_id, key=post.idempotency_key)
+                    _IDEMPOTENT, {"account_id": author_id, "key": post.idempotency_key}
                 )
                 return Posted(id=int(existing), replayed=True)
         author = (
