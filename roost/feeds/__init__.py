@@ -1,6 +1,8 @@
 """Home feeds behind one Protocol: a SQL table when embedded, Redis sorted sets at scale.
 
-A feed holds (status id, author id) entries, newest first, capped at FEED_CAP. The author
+A feed holds (status id, author id) entries, newest first, capped at FEED_CAP (reads never
+return more; the SQL store deletes what falls past the cap on about one push in eight,
+where the walk to find it was most of a push into full feeds). The author
 is who put the entry there (the poster, or the booster), so unfollowing removes by author.
 A feed may be absent (never built, Redis flushed, owner inactive): `page` then answers
 None and the caller rebuilds it from SQL, so the feed store is never the only copy of
