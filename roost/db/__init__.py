@@ -24,7 +24,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-from roost.db.fast import Plan, plan
+from roost.db.fast import Plan, Written, plan
 from roost.db.metadata import metadata
 from roost.errors import Busy
 
@@ -46,31 +46,58 @@ class _Runner(ABC):
         self, stmt: sa.Executable, params: Params | None = None
     ) -> sa.Result[Any]: ...
 
+    async def _fast(
+        self, stmt: sa.Executable, params: Params | None, *, one: bool
+    ) -> tuple[Plan, Sequence[Any]] | None:
+        """A statement built once (read with `params`) run straight through the driver
+        (roost.db.fast): its plan and raw rows (at most one with `one`). None: it runs
+        through SQLAlchemy."""
+        return None
+
     async def fetch_all(
         self, stmt: sa.Executable, params: Params | None = None
     ) -> Sequence[Row[Any]]:
         """All rows of a SELECT (or of an INSERT/UPDATE ... RETURNING). `params` bind a
         statement built once with `bindparam`s (the hot paths' way)."""
+        fast = await self._fast(stmt, params, one=False)
+        if fast is not None:
+            p, raw = fast
+            return cast(Sequence[Row[Any]], list(map(p.row, raw)))
         return (await self._conn_execute(stmt, params)).all()
 
     async def fetch_one(self, stmt: sa.Executable, params: Params | None = None) -> Row[Any] | None:
         """The first row, or None."""
+        fast = await self._fast(stmt, params, one=True)
+        if fast is not None:
+            p, raw = fast
+            return cast(Row[Any], p.row(raw[0])) if raw else None
         return (await self._conn_execute(stmt, params)).first()
 
     async def scalar(self, stmt: sa.Executable, params: Params | None = None) -> Any:
         """The first column of the first row, or None."""
+        fast = await self._fast(stmt, params, one=True)
+        if fast is not None:
+            p, raw = fast
+            return p.first(raw[0]) if raw else None
         return (await self._conn_execute(stmt, params)).scalar()
 
     async def scalars(self, stmt: sa.Executable, params: Params | None = None) -> list[Any]:
         """The first column of every row."""
+        fast = await self._fast(stmt, params, one=False)
+        if fast is not None:
+            p, raw = fast
+            return list(map(p.first, raw))
         return list((await self._conn_execute(stmt, params)).scalars().all())
 
 
 class Transaction(_Runner):
     """One write transaction. Work queued with `after_commit` runs only once it committed."""
 
-    def __init__(self, conn: AsyncConnection | sa.Connection) -> None:
+    def __init__(self, conn: AsyncConnection | sa.Connection, db: Database | None = None) -> None:
         self.conn = conn
+        # Given for a SQLite file's write connection: statements with a plan run through
+        # sqlite3 directly, inside this transaction (roost.db.fast).
+        self._db = db
         self._after: list[AfterCommit] = []
         self._events: list[tuple[str, bytes]] = []
         self._stale: list[str] = []
@@ -89,8 +116,26 @@ class Transaction(_Runner):
         """Run a write (with `rows`: executemany); returns the cursor result."""
         if rows is not None and not rows:
             raise ValueError("execute() with an empty list of rows")
+        if self._db is not None and rows is not None:
+            written = self._db._write(self._dbapi(), stmt, rows)
+            if written is not None:
+                return cast(sa.CursorResult[Any], written)
         result = await self._conn_execute(stmt, list(rows) if rows is not None else None)
         return cast(sa.CursorResult[Any], result)
+
+    def _dbapi(self) -> Any:
+        assert isinstance(self.conn, sa.Connection)
+        return self.conn.connection.dbapi_connection
+
+    async def _fast(
+        self, stmt: sa.Executable, params: Params | None, *, one: bool
+    ) -> tuple[Plan, Sequence[Any]] | None:
+        if params is None or self._db is None:
+            return None
+        p = self._db._plan(stmt)
+        if p is None or not p.returns:
+            return None
+        return p, self._db._sqlite_run(self._dbapi(), p, params, one)
 
     def after_commit(self, fn: AfterCommit) -> None:
         """Run `fn` after a successful commit (events, cache invalidation, live updates)."""
@@ -125,7 +170,7 @@ class Database(_Runner):
         self._async_reader: AsyncEngine | None = None
         # Driver-level plans of statements read with parameters (roost.db.fast), by the
         # statement's id; each entry holds its statement, so the id stays its own.
-        self._plans: dict[int, tuple[sa.Executable, Plan | None]] = {}
+        self._plans: dict[tuple[int, tuple[str, ...], bool], tuple[sa.Executable, Plan | None]] = {}
         # Set by a tracer (bench/sqltrace.py): told every fast-path statement's SQL and ms.
         self.trace: Callable[[str, float], None] | None = None
         if self.is_sqlite:
@@ -195,90 +240,93 @@ class Database(_Runner):
     def _count(self, _conn: Any, _cursor: Any, statement: str, *args: Any) -> None:
         self.query_count += 1
 
-    # --- reads: statements built once run straight through the driver (roost.db.fast) ---
+    # --- statements built once run straight through the driver (roost.db.fast) ---
 
-    async def fetch_all(
-        self, stmt: sa.Executable, params: Params | None = None
-    ) -> Sequence[Row[Any]]:
-        fast = await self._fast(stmt, params, one=False)
-        if fast is None:
-            return await super().fetch_all(stmt, params)
-        p, raw = fast
-        return cast(Sequence[Row[Any]], list(map(p.row, raw)))
-
-    async def fetch_one(self, stmt: sa.Executable, params: Params | None = None) -> Row[Any] | None:
-        fast = await self._fast(stmt, params, one=True)
-        if fast is None:
-            return await super().fetch_one(stmt, params)
-        p, raw = fast
-        return cast(Row[Any], p.row(raw[0])) if raw else None
-
-    async def scalar(self, stmt: sa.Executable, params: Params | None = None) -> Any:
-        fast = await self._fast(stmt, params, one=True)
-        if fast is None:
-            return await super().scalar(stmt, params)
-        p, raw = fast
-        return p.first(raw[0]) if raw else None
-
-    async def scalars(self, stmt: sa.Executable, params: Params | None = None) -> list[Any]:
-        fast = await self._fast(stmt, params, one=False)
-        if fast is None:
-            return await super().scalars(stmt, params)
-        p, raw = fast
-        return list(map(p.first, raw))
+    def _plan(
+        self, stmt: sa.Executable, keys: tuple[str, ...] = (), many: bool = False
+    ) -> Plan | None:
+        """`stmt`'s plan (for writes: executed with parameter `keys`), made once."""
+        cache_key = (id(stmt), keys, many)
+        entry = self._plans.get(cache_key)
+        if entry is None:
+            if len(self._plans) >= _PLANS_MAX:
+                self._plans.clear()
+            engine = self._reader or cast(AsyncEngine, self._async_reader).sync_engine
+            made = plan(stmt, engine.dialect, keys=keys, many=many)
+            entry = self._plans[cache_key] = (stmt, made)
+        return entry[1]
 
     async def _fast(
         self, stmt: sa.Executable, params: Params | None, *, one: bool
     ) -> tuple[Plan, Sequence[Any]] | None:
-        """A statement built once (read with `params`), run through the driver: its plan
-        and its raw rows (at most one with `one`). None: run it through SQLAlchemy."""
-        if params is None:
+        if params is None or (self._reader is None and self._async_reader is None):
+            return None
+        p = self._plan(stmt)
+        if p is None or not p.returns:
             return None
         if self._reader is not None:
-            engine = self._reader
-        elif self._async_reader is not None:
-            engine = self._async_reader.sync_engine
-        else:
-            return None
-        entry = self._plans.get(id(stmt))
-        if entry is None:
-            if len(self._plans) >= _PLANS_MAX:
-                self._plans.clear()
-            entry = self._plans[id(stmt)] = (stmt, plan(stmt, engine.dialect))
-        p = entry[1]
-        if p is None:
-            return None
+            conn = self._read_conns.get(threading.get_ident())
+            if conn is None:
+                conn = self._read_conns[threading.get_ident()] = self._reader.connect()
+            return p, self._sqlite_run(conn.connection.dbapi_connection, p, params, one)
+        t0 = time.perf_counter()
+        rows = await self._pg_rows(p, self._args(p, params), params, one)
+        self._traced(p, t0)
+        return p, rows
+
+    def _args(self, p: Plan, params: Params) -> tuple[Any, ...]:
         try:
-            args = p.args(params)
+            return p.args(params)
         except KeyError as e:
             raise sa.exc.StatementError(
                 f"A value is required for bind parameter {e}", p.sql, params, None
             ) from e
+
+    def _traced(self, p: Plan, t0: float) -> None:
         self.query_count += 1
-        t0 = time.perf_counter()
-        if self._reader is not None:
-            rows = self._sqlite_rows(p, args, params, one)
-        else:
-            rows = await self._pg_rows(p, args, params, one)
         if self.trace is not None:
             self.trace(p.sql, (time.perf_counter() - t0) * 1000)
-        return p, rows
 
-    def _sqlite_rows(self, p: Plan, args: tuple[Any, ...], params: Params, one: bool) -> Any:
-        conn = self._read_conns.get(threading.get_ident())
-        if conn is None:
-            conn = self._read_conns[threading.get_ident()] = cast(sa.Engine, self._reader).connect()
-        dbapi = conn.connection.dbapi_connection
-        assert dbapi is not None
+    def _sqlite_run(self, dbapi: Any, p: Plan, params: Params, one: bool) -> list[Any]:
+        """Run a plan that returns rows on a sqlite3 connection."""
+        args = self._args(p, params)
+        t0 = time.perf_counter()
         try:
             cursor = dbapi.execute(p.sql, args)
-            if not one:
-                return cursor.fetchall()
-            row = cursor.fetchone()
-            cursor.close()
-            return [] if row is None else [row]
+            if one:
+                row = cursor.fetchone()
+                cursor.close()
+                rows = [] if row is None else [row]
+            else:
+                rows = cursor.fetchall()
         except sqlite3.Error as e:  # as SQLAlchemy would have raised it
             raise sa.exc.DBAPIError.instance(p.sql, params, e, sqlite3.Error) from e
+        self._traced(p, t0)
+        return rows
+
+    def _write(self, dbapi: Any, stmt: sa.Executable, rows: Sequence[Params]) -> Written | None:
+        """Run a write with a plan on a SQLite transaction's sqlite3 connection; None when
+        it has none (SQLAlchemy runs it)."""
+        keys = tuple(sorted(rows[0]))
+        many = len(rows) > 1
+        if many and any(len(r) != len(keys) or r.keys() != rows[0].keys() for r in rows):
+            return None  # rows of different shapes: SQLAlchemy says what is missing
+        p = self._plan(stmt, keys, many)
+        if p is None:
+            return None
+        t0 = time.perf_counter()
+        try:
+            if many:
+                cursor = dbapi.executemany(p.sql, [self._args(p, r) for r in rows])
+                written = Written(cursor.rowcount, [])
+            else:
+                cursor = dbapi.execute(p.sql, self._args(p, rows[0]))
+                raw = cursor.fetchall() if p.returns else []
+                written = Written(cursor.rowcount, [p.row(r) for r in raw])
+        except sqlite3.Error as e:  # as SQLAlchemy would have raised it
+            raise sa.exc.DBAPIError.instance(p.sql, rows[0], e, sqlite3.Error) from e
+        self._traced(p, t0)
+        return written
 
     async def _pg_rows(self, p: Plan, args: tuple[Any, ...], params: Params, one: bool) -> Any:
         import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type hints
@@ -345,7 +393,7 @@ class Database(_Runner):
         if self._reader is not None:
             async with self._write_lock:
                 writer = await self._begin_immediate()
-                tx = Transaction(writer)
+                tx = Transaction(writer, self)
                 try:
                     yield tx
                     writer.commit()

@@ -10,22 +10,27 @@ Why: in a profile of the home timeline on SQLite, SQLAlchemy's execution layer (
 lookup, execution context, result metadata, `Row` objects) cost more than the four queries
 themselves; the statements never change, so none of that per-call work is needed.
 
-Only plain SELECTs with positional parameters and no expanding or literal-rendered
-parameters get a plan; anything else (and every write) goes through SQLAlchemy as before.
-Rows are named tuples: attribute and index access, as SQLAlchemy's `Row` offers.
+Writes get plans too (`plan(stmt, dialect, keys=..., many=...)`, compiled as SQLAlchemy
+compiles them for those parameter keys), for SQLite transactions: INSERT/UPDATE/DELETE
+without Python-side column defaults (which SQLAlchemy computes per execution), and with
+RETURNING only for a single row. Their result is a `Written`.
+
+Statements with expanding or literal-rendered parameters get no plan and go through
+SQLAlchemy as before. Rows are named tuples: attribute and index access, as SQLAlchemy's
+`Row` offers.
 """
 
 from __future__ import annotations
 
 import keyword
 from collections import namedtuple
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
-__all__ = ["Plan", "plan"]
+__all__ = ["Plan", "Written", "plan"]
 
 Params = Mapping[str, Any]
 
@@ -33,7 +38,7 @@ Params = Mapping[str, Any]
 class Plan:
     """One statement, compiled for one dialect, ready to run through the driver."""
 
-    __slots__ = ("args", "first", "row", "sql", "stmt")
+    __slots__ = ("args", "first", "returns", "row", "sql", "stmt")
 
     def __init__(
         self,
@@ -42,19 +47,34 @@ class Plan:
         args: Callable[[Params], tuple[Any, ...]],
         row: Callable[[Any], Any],
         first: Callable[[Any], Any],
+        returns: bool = True,
     ) -> None:
         self.stmt = stmt  # held, so the id it is cached under stays its own
         self.sql = sql
         self.args = args  # caller's parameters -> the driver's positional arguments
         self.row = row  # a driver row -> a named tuple, processed
         self.first = first  # a driver row -> its first column, processed
+        self.returns = returns  # rows come back (a SELECT, or RETURNING)
 
 
-def plan(stmt: sa.Executable, dialect: Dialect) -> Plan | None:
-    """A Plan for `stmt`, or None where it must run through SQLAlchemy."""
-    if not isinstance(stmt, sa.Select | sa.CompoundSelect):
+_DML = sa.Insert | sa.Update | sa.Delete
+
+
+def plan(
+    stmt: sa.Executable, dialect: Dialect, *, keys: Sequence[str] = (), many: bool = False
+) -> Plan | None:
+    """A Plan for `stmt`, or None where it must run through SQLAlchemy. A write is
+    compiled for the parameter `keys` it is executed with (`many`: several rows)."""
+    if isinstance(stmt, _DML):
+        compiled = stmt.compile(dialect=dialect, column_keys=sorted(keys), for_executemany=many)
+        if compiled.insert_prefetch or compiled.update_prefetch:
+            return None  # Python-side defaults: SQLAlchemy computes them per execution
+        if many and compiled._result_columns:
+            return None
+    elif isinstance(stmt, sa.Select | sa.CompoundSelect):
+        compiled = stmt.compile(dialect=dialect)
+    else:
         return None
-    compiled = stmt.compile(dialect=dialect)
     names = compiled.positiontup
     if not compiled.positional or names is None:
         return None
@@ -66,28 +86,17 @@ def plan(stmt: sa.Executable, dialect: Dialect) -> Plan | None:
         if b.expanding or b.literal_execute or b.callable is not None:
             return None
     columns = compiled._result_columns
+    if not columns and isinstance(stmt, _DML):
+        args = _args(compiled, names)
+        return Plan(stmt, compiled.string, args, _no_rows, _no_rows, returns=False)
     keys = [c.keyname for c in columns]
     if not keys or len(set(keys)) != len(keys):
         return None
     if any(not k.isidentifier() or k.startswith("_") or keyword.iskeyword(k) for k in keys):
         return None
 
+    args = _args(compiled, names)
     env: dict[str, Any] = {"_tuple_new": tuple.__new__}
-    # Parameters, in the order the SQL text wants them.
-    bind_procs = compiled._bind_processors
-    parts = []
-    for i, name in enumerate(names):
-        b = binds[name]
-        value = f"p[{b.key!r}]" if b.required else f"p.get({b.key!r}, _d{i})"
-        if not b.required:
-            env[f"_d{i}"] = b.effective_value
-        proc = bind_procs.get(name)
-        if proc is not None:
-            env[f"_b{i}"] = proc
-            value = f"_b{i}({value})"
-        parts.append(value)
-    args = _compile(f"lambda p: ({''.join(p + ', ' for p in parts)})", env)
-
     # Rows: a named tuple per statement, each column through its result processor.
     env["_Row"] = namedtuple("Row", keys)
     cells = []
@@ -101,6 +110,69 @@ def plan(stmt: sa.Executable, dialect: Dialect) -> Plan | None:
     row = _compile(f"lambda r: _tuple_new(_Row, ({''.join(c + ', ' for c in cells)}))", env)
     first = _compile(f"lambda r: {cells[0]}", env)
     return Plan(stmt, compiled.string, args, row, first)
+
+
+def _args(compiled: Any, names: Sequence[str]) -> Callable[[Params], tuple[Any, ...]]:
+    """A function from the caller's parameters to the driver's positional arguments, in
+    the order the SQL text wants them, through SQLAlchemy's bind processors."""
+    env: dict[str, Any] = {}
+    binds = compiled.binds
+    bind_procs = compiled._bind_processors
+    parts = []
+    for i, name in enumerate(names):
+        b = binds[name]
+        value = f"p[{b.key!r}]" if b.required else f"p.get({b.key!r}, _d{i})"
+        if not b.required:
+            env[f"_d{i}"] = b.effective_value
+        proc = bind_procs.get(name)
+        if proc is not None:
+            env[f"_b{i}"] = proc
+            value = f"_b{i}({value})"
+        parts.append(value)
+    return _compile(f"lambda p: ({''.join(p + ', ' for p in parts)})", env)
+
+
+def _no_rows(_row: Any) -> Any:
+    raise AssertionError("a write without RETURNING has no rows")
+
+
+class Written:
+    """What a write run through its plan returns: the rowcount, and the RETURNING rows
+    (the parts of SQLAlchemy's CursorResult that callers use)."""
+
+    __slots__ = ("_rows", "rowcount")
+
+    def __init__(self, rowcount: int, rows: list[Any]) -> None:
+        self.rowcount = rowcount
+        self._rows = rows
+
+    def all(self) -> list[Any]:
+        return self._rows
+
+    def first(self) -> Any:
+        return self._rows[0] if self._rows else None
+
+    def one(self) -> Any:
+        if len(self._rows) != 1:
+            if self._rows:
+                raise sa.exc.MultipleResultsFound("Multiple rows were found when one was required")
+            raise sa.exc.NoResultFound("No row was found when one was required")
+        return self._rows[0]
+
+    def one_or_none(self) -> Any:
+        return self.one() if self._rows else None
+
+    def scalar(self) -> Any:
+        return self._rows[0][0] if self._rows else None
+
+    def scalar_one(self) -> Any:
+        return self.one()[0]
+
+    def scalars(self) -> Written:
+        return Written(self.rowcount, [r[0] for r in self._rows])
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._rows)
 
 
 def _compile(source: str, env: dict[str, Any]) -> Callable[[Any], Any]:

@@ -53,7 +53,7 @@ async def test_rows_match_sqlalchemy_column_for_column(roost: Roost, make_user: 
     for params in cases:
         fast = await db.fetch_all(_STMT, params)
         assert [tuple(r) for r in fast] == await _slow(db, _STMT, params)
-    assert db._plans[id(_STMT)][1] is not None  # the reads above took the fast path
+    assert db._plan(_STMT) is not None  # the reads above took the fast path
     rows = await db.fetch_all(_STMT, {"ids": [a.id, b.id]})
     first: Any = rows[0]
     assert first.username == "ann"
@@ -75,14 +75,21 @@ async def test_rows_match_sqlalchemy_column_for_column(roost: Roost, make_user: 
     assert await db.scalars(_STMT, {"ids": [b.id, a.id]}) == sorted([a.id, b.id])
 
 
-async def test_only_plain_selects_get_a_plan(db: Database) -> None:
+async def test_what_gets_a_plan(db: Database) -> None:
     dialect = db.engine.sync_engine.dialect
     assert plan(_STMT, dialect) is not None
     expanding = sa.select(accounts.c.id).where(
         accounts.c.id.in_(sa.bindparam("ids", expanding=True))
     )
     assert plan(expanding, dialect) is None
-    assert plan(sa.update(accounts).values(bot=True), dialect) is None
+    assert plan(sa.update(accounts).values(bot=True), dialect) is not None
+    # Python-side defaults are SQLAlchemy's to compute per execution; several rows with
+    # RETURNING are SQLAlchemy's "insertmanyvalues".
+    t = sa.Table("t", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True),
+                 sa.Column("n", sa.Integer, default=lambda: 1))  # fmt: skip
+    assert plan(t.insert(), dialect, keys=("id",)) is None
+    assert plan(t.insert(), dialect, keys=("id", "n")) is not None
+    assert plan(t.insert().returning(t.c.id), dialect, keys=("id", "n"), many=True) is None
     # Two columns of one name cannot be a named tuple: left to SQLAlchemy.
     clash = sa.select(accounts.c.id, accounts.c.id.label("id"))
     assert plan(clash, dialect) is None
@@ -105,3 +112,44 @@ async def test_expanding_parameters_still_work_and_count_queries(
 async def test_a_missing_parameter_is_an_error_not_a_wrong_answer(db: Database) -> None:
     with pytest.raises(sa.exc.StatementError, match="ids"):
         await db.fetch_all(_STMT, {})
+
+
+async def test_writes_in_a_transaction_match_sqlalchemy(roost: Roost, make_user: MakeUser) -> None:
+    db = roost.db
+    a = await make_user("ann")
+    b = await make_user("ben")
+    bump = (
+        accounts.update()
+        .where(accounts.c.id == sa.bindparam("p_id", type_=sa.BigInteger))
+        .values(statuses_count=accounts.c.statuses_count + 1, locked=sa.bindparam("p_locked"))
+        .returning(accounts.c.username, accounts.c.statuses_count, accounts.c.locked)
+    )
+    async with db.transaction() as tx:
+        one = (await tx.execute(bump, [{"p_id": a.id, "p_locked": True}])).one()
+        assert tuple(one) == ("ann", 1, True)
+        add_ten = (
+            accounts.update()
+            .where(accounts.c.id == sa.bindparam("p_id", type_=sa.BigInteger))
+            .values(statuses_count=accounts.c.statuses_count + 10)
+        )
+        many = await tx.execute(add_ten, [{"p_id": a.id}, {"p_id": b.id}])
+        if db.is_sqlite:  # asyncpg's executemany does not count rows (-1)
+            assert many.rowcount == 2
+        # Reads inside the transaction see its writes.
+        counts = sa.select(accounts.c.statuses_count).where(any_of(accounts.c.id, "ids"))
+        assert sorted(await tx.scalars(counts, {"ids": [a.id, b.id]})) == [10, 11]
+        none = await tx.execute(bump, [{"p_id": -1, "p_locked": False}])
+        assert none.rowcount == 0
+        assert none.first() is None
+    assert await db.scalar(sa.select(accounts.c.locked).where(accounts.c.id == a.id)) is True
+
+    # A constraint violation is SQLAlchemy's IntegrityError, and the transaction is undone.
+    async def twice() -> None:
+        async with db.transaction() as tx:
+            await tx.execute(bump, [{"p_id": b.id, "p_locked": True}])
+            row: Any = await db.fetch_one(sa.select(accounts).where(accounts.c.id == a.id), {})
+            await tx.execute(accounts.insert(), [row._asdict()])  # the same id again
+
+    with pytest.raises(sa.exc.IntegrityError):
+        await twice()
+    assert await db.scalar(sa.select(accounts.c.locked).where(accounts.c.id == b.id)) is False
