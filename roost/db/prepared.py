@@ -25,7 +25,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
-__all__ = ["IdList", "any_of"]
+__all__ = ["IdList", "TextList", "any_of"]
 
 _encode = msgspec.json.Encoder().encode
 
@@ -47,6 +47,25 @@ class IdList(sa.types.TypeDecorator[list[int]]):
             return None
         ids = [int(v) for v in value]
         return ids if dialect.name == "postgresql" else _encode(ids).decode()
+
+
+class TextList(sa.types.TypeDecorator[list[str]]):
+    """A list of strings bound as one parameter: TEXT[] on PostgreSQL, a JSON array
+    elsewhere."""
+
+    impl = sa.String
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> sa.types.TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(postgresql.ARRAY(sa.Text))
+        return dialect.type_descriptor(sa.String())
+
+    def process_bind_param(self, value: Iterable[str] | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        names = [str(v) for v in value]
+        return names if dialect.name == "postgresql" else _encode(names).decode()
 
 
 class _AnyOf(ColumnElement[bool]):
@@ -75,6 +94,7 @@ def _any_of_array(element: _AnyOf, compiler: SQLCompiler, **kw: Any) -> str:
     return f"{column} = ANY({compiler.process(element.param, **kw)})"
 
 
-def any_of(column: Any, name: str) -> ColumnElement[bool]:
-    """`column` is one of the ids bound at execution under `name` (a list of ints)."""
-    return _AnyOf(column, sa.bindparam(name, type_=IdList()))
+def any_of(column: Any, name: str, *, text: bool = False) -> ColumnElement[bool]:
+    """`column` is one of the ids bound at execution under `name` (a list of ints; with
+    `text`, a list of strings)."""
+    return _AnyOf(column, sa.bindparam(name, type_=TextList() if text else IdList()))

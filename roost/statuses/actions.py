@@ -20,6 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from roost.accounts.queries import local_username
 from roost.accounts.tables import accounts, users
 from roost.db import Database, Transaction
+from roost.db.prepared import any_of
 from roost.errors import Forbidden, Invalid, NotFound, RoostError
 from roost.ids import new_id
 from roost.jobs.queue import enqueue
@@ -245,7 +246,7 @@ _MENTIONABLE = sa.select(
         sa.bindparam("now", type_=sa.DateTime),
     ).label("silenced"),
 ).where(
-    accounts.c.username_lower.in_(sa.bindparam("names", expanding=True)),
+    any_of(accounts.c.username_lower, "names", text=True),
     accounts.c.suspended_at.is_(None),
 )
 _BUMP_AUTHOR = (
@@ -282,7 +283,7 @@ _IDEMPOTENT = sa.select(idempotency_keys.c.status_id).where(
 _ATTACH_TAGS = status_tags.insert().from_select(
     ["tag_id", "status_id"],
     sa.select(tags.c.id, sa.bindparam("status_id", type_=sa.BigInteger)).where(
-        tags.c.name_lower.in_(sa.bindparam("names", expanding=True)),
+        any_of(tags.c.name_lower, "names", text=True),
         ~sa.exists().where(
             status_tags.c.status_id == sa.bindparam("status_id", type_=sa.BigInteger),
             status_tags.c.tag_id == tags.c.id,
