@@ -34,6 +34,7 @@ AfterCommit = Callable[[], Awaitable[None]]
 WRITE_LOCK_TIMEOUT = 10.0  # seconds a SQLite write waits for another process's write
 _json_decode = msgspec.json.decode  # JSON columns (C, 3x the stdlib's json.loads)
 _PLANS_MAX = 1024  # statements with a driver-level plan, per Database
+_PG_IDLE_MAX = 10  # PostgreSQL read connections kept open between fast-path reads
 Params = dict[str, Any]
 log = logging.getLogger(__name__)
 
@@ -171,6 +172,8 @@ class Database(_Runner):
         # Driver-level plans of statements read with parameters (roost.db.fast), by the
         # statement's id; each entry holds its statement, so the id stays its own.
         self._plans: dict[tuple[int, tuple[str, ...], bool], tuple[sa.Executable, Plan | None]] = {}
+        self._pg_idle: list[AsyncConnection] = []  # PostgreSQL read connections kept open
+        self._closing: set[asyncio.Future[None]] = set()
         # Set by a tracer (bench/sqltrace.py): told every fast-path statement's SQL and ms.
         self.trace: Callable[[str, float], None] | None = None
         if self.is_sqlite:
@@ -331,26 +334,62 @@ class Database(_Runner):
     async def _pg_rows(self, p: Plan, args: tuple[Any, ...], params: Params, one: bool) -> Any:
         import asyncpg  # type: ignore[import-untyped]  # asyncpg ships no type hints
 
-        engine = cast(AsyncEngine, self._async_reader)
         for attempt in (1, 2):
-            async with engine.connect() as conn:
-                driver: Any = (await conn.get_raw_connection()).driver_connection
-                try:
-                    if not one:
-                        return await driver.fetch(p.sql, *args)
+            # Connections stay checked out of SQLAlchemy's pool between reads, kept here:
+            # a checkout and return through its async layer cost more CPU than the read.
+            conn = self._pg_idle.pop() if self._pg_idle else await self._pg_connect()
+            driver: Any = (await conn.get_raw_connection()).driver_connection
+            try:
+                if one:
                     row = await driver.fetchrow(p.sql, *args)
-                    return [] if row is None else [row]
-                except (asyncpg.InterfaceError, asyncpg.ConnectionDoesNotExistError, OSError) as e:
-                    # A dropped connection: retried once on a fresh one (reads are safe
-                    # to repeat), as the SQLAlchemy path does.
-                    await conn.invalidate()
-                    if attempt == 2:
-                        raise sa.exc.DBAPIError.instance(
-                            p.sql, params, e, Exception, connection_invalidated=True
-                        ) from e
-                except asyncpg.PostgresError as e:
+                    rows = [] if row is None else [row]
+                else:
+                    rows = await driver.fetch(p.sql, *args)
+            except Exception as e:
+                if isinstance(e, asyncpg.PostgresError) and not driver.is_closed():
+                    self._pg_release(conn)  # the statement failed; the connection is fine
                     raise sa.exc.DBAPIError.instance(p.sql, params, e, Exception) from e
+                # A dropped or confused connection (closed by the server, or its protocol
+                # mid-way after that): retried once on a fresh one (reads are safe to
+                # repeat), as the SQLAlchemy path does. The other kept and pooled
+                # connections likely went the same way (a restart, a failover): all are
+                # dropped, as SQLAlchemy invalidates its pool on a disconnect.
+                await self._pg_discard(conn)
+                idle, self._pg_idle = self._pg_idle, []
+                for other in idle:
+                    await self._pg_discard(other)
+                await cast(AsyncEngine, self._async_reader).dispose()
+                if attempt == 2:
+                    raise sa.exc.DBAPIError.instance(
+                        p.sql, params, e, Exception, connection_invalidated=True
+                    ) from e
+                continue
+            except BaseException:  # cancelled mid-read: the connection's state is unknown
+                await asyncio.shield(self._pg_discard(conn))
+                raise
+            self._pg_release(conn)
+            return rows
         raise AssertionError("unreachable")
+
+    async def _pg_connect(self) -> AsyncConnection:
+        return await cast(AsyncEngine, self._async_reader).connect()
+
+    def _pg_release(self, conn: AsyncConnection) -> None:
+        if len(self._pg_idle) < _PG_IDLE_MAX:
+            self._pg_idle.append(conn)
+        else:
+            task = asyncio.ensure_future(conn.close())  # back to SQLAlchemy's pool
+            self._closing.add(task)
+            task.add_done_callback(self._closing.discard)
+
+    @staticmethod
+    async def _pg_discard(conn: AsyncConnection) -> None:
+        """Close a kept connection for good (it is not handed back to the pool)."""
+        try:
+            await conn.invalidate()
+            await conn.close()
+        except Exception:  # already gone: nothing more to release
+            log.debug("closing a dropped read connection failed", exc_info=True)
 
     async def _conn_execute(
         self, stmt: sa.Executable, params: Params | None = None
@@ -476,6 +515,9 @@ class Database(_Runner):
             self._write_conns.clear()
             self._reader.dispose()
         if self._async_reader is not None:
+            idle, self._pg_idle = self._pg_idle, []
+            for kept in idle:
+                await kept.close()
             await self._async_reader.dispose()
 
 

@@ -153,3 +153,24 @@ async def test_writes_in_a_transaction_match_sqlalchemy(roost: Roost, make_user:
     with pytest.raises(sa.exc.IntegrityError):
         await twice()
     assert await db.scalar(sa.select(accounts.c.locked).where(accounts.c.id == b.id)) is False
+
+
+async def test_a_read_survives_its_postgresql_connection_being_dropped(
+    roost: Roost, make_user: MakeUser
+) -> None:
+    db = roost.db
+    if db.is_sqlite:
+        pytest.skip("PostgreSQL's kept read connections; SQLite has no server to drop them")
+    a = await make_user("ann")
+    read = sa.select(accounts.c.username).where(any_of(accounts.c.id, "ids"))
+    assert await db.scalars(read, {"ids": [a.id]}) == ["ann"]
+    assert db._pg_idle  # the read's connection was kept for the next one
+    async with db.transaction() as tx:  # from another connection: end every other one
+        await tx.execute(
+            sa.text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
+    assert await db.scalars(read, {"ids": [a.id]}) == ["ann"]
+    assert await db.scalars(read, {"ids": [a.id]}) == ["ann"]
