@@ -113,8 +113,13 @@ async def render_account_list(db: Database, ids: list[int], base_url: str) -> li
 
 async def access_account(db: Database, account_id: int) -> Any | None:
     """An account row by id; None if unknown, suspended or awaiting approval."""
-    return await db.fetch_one(
-        sa.select(accounts).where(accounts.c.id == account_id, account_shown())
+    return await db.fetch_one(_shown_account(), {"id": account_id})
+
+
+@functools.cache
+def _shown_account() -> sa.Select[Any]:
+    return sa.select(accounts).where(
+        accounts.c.id == sa.bindparam("id", type_=sa.BigInteger), account_shown()
     )
 
 

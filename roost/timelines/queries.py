@@ -251,10 +251,32 @@ async def account_timeline(
     """An account's posts as the viewer may see them (mutes don't apply on a profile)."""
     if only_media:
         return []
-    query, s, _ = timeline_select(viewer_id, hide_muted=False)
-    query = query.where(s.c.account_id == account_id)
+    stmt = _account_statement(
+        viewer_id is None, pinned, exclude_replies, exclude_reblogs, tagged is not None,
+        paging.max_id is not None, paging.since_id is not None, paging.min_id is not None,
+        paging.limit,
+    )  # fmt: skip
+    params = {
+        "acct": account_id,
+        **timeline_params(viewer_id),
+        **page_params(paging.max_id, paging.since_id, paging.min_id),
+    }
+    if tagged is not None:
+        params["tagged"] = [tagged.lower()]
+    return newest_first(await db.scalars(stmt, params), paging.min_id)
+
+
+@functools.lru_cache(maxsize=512)
+def _account_statement(
+    anonymous: bool, pinned: bool, exclude_replies: bool, exclude_reblogs: bool,
+    tagged: bool, max_id: bool, since_id: bool, min_id: bool, limit: int,
+) -> sa.Select[Any]:  # fmt: skip
+    """The account timeline's statement for one shape of request, built once."""
+    query, s, _ = timeline_unbound(anonymous, hide_muted=False)
+    account = sa.bindparam("acct", type_=sa.BigInteger)
+    query = query.where(s.c.account_id == account)
     if pinned:
-        query = query.join(pins, pins.c.status_id == s.c.id).where(pins.c.account_id == account_id)
+        query = query.join(pins, pins.c.status_id == s.c.id).where(pins.c.account_id == account)
     if exclude_replies:
         query = query.where(
             sa.or_(s.c.in_reply_to_id.is_(None), s.c.in_reply_to_account_id == s.c.account_id)
@@ -262,8 +284,14 @@ async def account_timeline(
     if exclude_reblogs:
         query = query.where(s.c.reblog_of_id.is_(None))
     if tagged:
-        query = query.where(s.c.id.in_(_tagged([tagged.lower()])))
-    return await _ids(db, query, s.c.id, paging)
+        query = query.where(
+            s.c.id.in_(
+                sa.select(status_tags.c.status_id)
+                .join(tags, tags.c.id == status_tags.c.tag_id)
+                .where(any_of(tags.c.name_lower, "tagged", text=True))
+            )
+        )
+    return page_unbound(query, s.c.id, max_id=max_id, since_id=since_id, min_id=min_id, limit=limit)
 
 
 async def interactions_timeline(
