@@ -316,6 +316,20 @@ FAVOURITES = favourites
 BOOKMARKS = bookmarks
 
 
+@functools.cache
+def _conversation_statement() -> sa.Select[Any]:
+    """A conversation's posts (ids and parents), oldest first, up to CONTEXT_LIMIT."""
+    return (
+        sa.select(statuses.c.id, statuses.c.in_reply_to_id)
+        .where(
+            statuses.c.conversation_id == sa.bindparam("conversation", type_=sa.BigInteger),
+            statuses.c.reblog_of_id.is_(None),
+        )
+        .order_by(statuses.c.id)
+        .limit(CONTEXT_LIMIT)
+    )
+
+
 async def context(
     db: Database, viewer_id: int | None, status_id: int
 ) -> tuple[list[int], list[int]]:
@@ -324,12 +338,7 @@ async def context(
     if root.reblog_of_id is not None:
         root = await access_status(db, viewer_id, root.reblog_of_id)
     conversation = root.conversation_id or root.id
-    rows = await db.fetch_all(
-        sa.select(statuses.c.id, statuses.c.in_reply_to_id)
-        .where(statuses.c.conversation_id == conversation, statuses.c.reblog_of_id.is_(None))
-        .order_by(statuses.c.id)
-        .limit(CONTEXT_LIMIT)
-    )
+    rows = await db.fetch_all(_conversation_statement(), {"conversation": conversation})
     parent_of = {r.id: r.in_reply_to_id for r in rows}
     children: dict[int, list[int]] = {}
     for r in rows:
