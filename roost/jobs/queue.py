@@ -85,7 +85,11 @@ async def extend_lease(db: Database, job_id: int, worker: str, lease: float) -> 
 
 
 async def complete(db: Database, job_id: int) -> None:
-    await db.execute(jobs.delete().where(jobs.c.id == job_id))
+    async with db.transaction() as tx:
+        await tx.execute(_DELETE, [{"job_id": job_id}])
+
+
+_DELETE = jobs.delete().where(jobs.c.id == sa.bindparam("job_id", type_=sa.BigInteger))
 
 
 async def fail(db: Database, job: Job, error: str) -> str:

@@ -110,22 +110,30 @@ async def _recipients(roost: Roost, status: Any, original: Any | None) -> AsyncG
                 await pending
 
 
+# The fan-out job's statements, built once (each job runs them).
+_STATUS = (
+    sa.select(statuses, accounts.c.followers_count.label("author_followers"))
+    .join(accounts, accounts.c.id == statuses.c.account_id)
+    .where(statuses.c.id == sa.bindparam("id", type_=sa.BigInteger))
+)
+_ORIGINAL = sa.select(statuses).where(statuses.c.id == sa.bindparam("id", type_=sa.BigInteger))
+_TAG_NAMES = (
+    sa.select(tags.c.name_lower)
+    .join(status_tags, status_tags.c.tag_id == tags.c.id)
+    .where(status_tags.c.status_id == sa.bindparam("id", type_=sa.BigInteger))
+)
+
+
 @job("fan_out")
 async def fan_out(roost: Roost, payload: dict[str, Any]) -> None:
     """Put a new status into its author's and recipients' home feeds; tell live streams."""
     status_id = int(payload["status_id"])
-    status = await roost.db.fetch_one(
-        sa.select(statuses, accounts.c.followers_count.label("author_followers"))
-        .join(accounts, accounts.c.id == statuses.c.account_id)
-        .where(statuses.c.id == status_id)
-    )
+    status = await roost.db.fetch_one(_STATUS, {"id": status_id})
     if status is None:
         return  # deleted before the job ran
     original = None
     if status.reblog_of_id is not None:
-        original = await roost.db.fetch_one(
-            sa.select(statuses).where(statuses.c.id == status.reblog_of_id)
-        )
+        original = await roost.db.fetch_one(_ORIGINAL, {"id": status.reblog_of_id})
         if original is None:
             return
     author_id = status.account_id
@@ -157,11 +165,7 @@ async def _publish_public(roost: Roost, status: Any, original: Any | None, messa
         return
     if status.visibility != "public" or original is not None:
         return
-    names = await roost.db.scalars(
-        sa.select(tags.c.name_lower)
-        .join(status_tags, status_tags.c.tag_id == tags.c.id)
-        .where(status_tags.c.status_id == status.id)
-    )
+    names = await roost.db.scalars(_TAG_NAMES, {"id": status.id})
     channels = ["timeline:public", "timeline:public:local"]
     for name in names:
         channels += [f"timeline:hashtag:{name}", f"timeline:hashtag:{name}:local"]
