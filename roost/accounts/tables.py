@@ -28,6 +28,8 @@ accounts = sa.Table(
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("last_status_at", sa.DateTime, nullable=True),
     sa.Column("suspended_at", sa.DateTime, nullable=True),
+    # Followed accounts too big to fan out are found through it (timelines.queries).
+    sa.Index("ix_accounts_followers_count", "followers_count"),
 )
 
 users = sa.Table(
