@@ -9,6 +9,14 @@ from redis.asyncio import Redis
 from roost.ratelimit import Window
 from roost.redis_client import delete_prefixed
 
+# KEYS[1] count; ARGV cost, ttl. One command (a MULTI/INCRBY/EXPIRE/EXEC pipeline cost
+# more on the client side than the whole rest of the check).
+HIT = """
+local count = redis.call('INCRBY', KEYS[1], ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return count
+"""
+
 
 class RedisRateLimiter:
     """Fixed windows as `MemoryRateLimiter` has them, counted with INCRBY at
@@ -17,6 +25,7 @@ class RedisRateLimiter:
     def __init__(self, redis: Redis, *, prefix: str = "roost:") -> None:
         self._redis = redis
         self._ns = f"{prefix}rl:"
+        self._hit = redis.register_script(HIT)
 
     async def hit(self, key: str, limit: int, period: int, cost: int = 1) -> Window:
         now = time.time()
@@ -24,11 +33,7 @@ class RedisRateLimiter:
         reset_at = (window + 1) * period
         # A relative expiry, so that a clock skew between us and Redis cannot cut it short.
         ttl = int(reset_at - now) + 2
-        pipe = self._redis.pipeline(transaction=True)
-        pipe.incrby(f"{self._ns}{key}:{window}", cost)
-        pipe.expire(f"{self._ns}{key}:{window}", ttl)
-        count, _ = await pipe.execute()
-        count = int(count)
+        count = int(await self._hit(keys=[f"{self._ns}{key}:{window}"], args=[cost, ttl]))
         return Window(limit, max(0, limit - count), reset_at, count > limit)
 
     async def clear(self) -> None:
