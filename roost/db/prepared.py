@@ -13,7 +13,7 @@ re-rendering of the statement and one prepared statement on PostgreSQL.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import msgspec
@@ -30,42 +30,41 @@ __all__ = ["IdList", "TextList", "any_of"]
 _encode = msgspec.json.Encoder().encode
 
 
-class IdList(sa.types.TypeDecorator[list[int]]):
-    """A list of integer ids bound as one parameter: BIGINT[] on PostgreSQL, a JSON
-    array (text) elsewhere."""
+class _ListParam(sa.types.TypeDecorator[list[Any]]):
+    """A list bound as one parameter: an array of `_item` on PostgreSQL, a JSON array
+    (text) elsewhere; each element goes through `_convert` first."""
 
     impl = sa.String
     cache_ok = True
+    _item: type[sa.types.TypeEngine[Any]]
+    _convert: Callable[[Any], Any]
 
     def load_dialect_impl(self, dialect: Dialect) -> sa.types.TypeEngine[Any]:
         if dialect.name == "postgresql":
-            return dialect.type_descriptor(postgresql.ARRAY(sa.BigInteger))
+            return dialect.type_descriptor(postgresql.ARRAY(self._item))
         return dialect.type_descriptor(sa.String())
 
-    def process_bind_param(self, value: Iterable[int] | None, dialect: Dialect) -> Any:
+    def process_bind_param(self, value: Iterable[Any] | None, dialect: Dialect) -> Any:
         if value is None:
             return None
-        ids = [int(v) for v in value]
-        return ids if dialect.name == "postgresql" else _encode(ids).decode()
+        items = [type(self)._convert(v) for v in value]
+        return items if dialect.name == "postgresql" else _encode(items).decode()
 
 
-class TextList(sa.types.TypeDecorator[list[str]]):
-    """A list of strings bound as one parameter: TEXT[] on PostgreSQL, a JSON array
-    elsewhere."""
+class IdList(_ListParam):
+    """Integer ids: BIGINT[] on PostgreSQL."""
 
-    impl = sa.String
+    cache_ok = True  # SQLAlchemy reads it from each class's own body
+    _item = sa.BigInteger
+    _convert = int
+
+
+class TextList(_ListParam):
+    """Strings: TEXT[] on PostgreSQL."""
+
     cache_ok = True
-
-    def load_dialect_impl(self, dialect: Dialect) -> sa.types.TypeEngine[Any]:
-        if dialect.name == "postgresql":
-            return dialect.type_descriptor(postgresql.ARRAY(sa.Text))
-        return dialect.type_descriptor(sa.String())
-
-    def process_bind_param(self, value: Iterable[str] | None, dialect: Dialect) -> Any:
-        if value is None:
-            return None
-        names = [str(v) for v in value]
-        return names if dialect.name == "postgresql" else _encode(names).decode()
+    _item = sa.Text
+    _convert = str
 
 
 class _AnyOf(ColumnElement[bool]):
