@@ -186,9 +186,7 @@ def account_shown(a: FromClause = accounts) -> ColumnElement[bool]:
 
 async def access_shown_account(db: Database, account_id: int) -> Any:
     """An account row by id; NotFound if unknown, suspended or awaiting approval."""
-    row = await db.fetch_one(
-        sa.select(accounts).where(accounts.c.id == account_id, account_shown())
-    )
+    row = await access_account(db, account_id)
     if row is None:
         raise NotFound()
     return row
