@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.sql.elements import ColumnElement
 
 from roost.accounts.tables import accounts
 from roost.db import Database
@@ -230,10 +231,15 @@ async def tag_timeline(
 
 
 def _tagged(names: list[str]) -> sa.Select[Any]:
+    return _tagged_where(tags.c.name_lower.in_(names))
+
+
+def _tagged_where(name_matches: ColumnElement[bool]) -> sa.Select[Any]:
+    """The ids of statuses carrying a tag whose lower-cased name matches."""
     return (
         sa.select(status_tags.c.status_id)
         .join(tags, tags.c.id == status_tags.c.tag_id)
-        .where(tags.c.name_lower.in_(names))
+        .where(name_matches)
     )
 
 
@@ -286,11 +292,7 @@ def _account_statement(
         query = query.where(s.c.reblog_of_id.is_(None))
     if tagged:
         query = query.where(
-            s.c.id.in_(
-                sa.select(status_tags.c.status_id)
-                .join(tags, tags.c.id == status_tags.c.tag_id)
-                .where(any_of(tags.c.name_lower, "tagged", text=True))
-            )
+            s.c.id.in_(_tagged_where(any_of(tags.c.name_lower, "tagged", text=True)))
         )
     return page_unbound(query, s.c.id, max_id=max_id, since_id=since_id, min_id=min_id, limit=limit)
 
