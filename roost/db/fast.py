@@ -85,9 +85,9 @@ def plan(
         b = binds[name]
         if b.expanding or b.literal_execute or b.callable is not None:
             return None
+    args = _args(compiled, names)
     columns = compiled._result_columns
     if not columns and isinstance(stmt, _DML):
-        args = _args(compiled, names)
         return Plan(stmt, compiled.string, args, _no_rows, _no_rows, returns=False)
     keys = [c.keyname for c in columns]
     if not keys or len(set(keys)) != len(keys):
@@ -95,7 +95,6 @@ def plan(
     if any(not k.isidentifier() or k.startswith("_") or keyword.iskeyword(k) for k in keys):
         return None
 
-    args = _args(compiled, names)
     env: dict[str, Any] = {"_tuple_new": tuple.__new__}
     # Rows: a named tuple per statement, each column through its result processor.
     env["_Row"] = namedtuple("Row", keys)
