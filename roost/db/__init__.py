@@ -35,8 +35,61 @@ WRITE_LOCK_TIMEOUT = 10.0  # seconds a SQLite write waits for another process's 
 _json_decode = msgspec.json.decode  # JSON columns (C, 3x the stdlib's json.loads)
 _PLANS_MAX = 1024  # statements with a driver-level plan, per Database
 _PG_IDLE_MAX = 10  # PostgreSQL read connections kept open between fast-path reads
+# SQLite WAL checkpoints (`_Checkpointer`): one in a thread after this many commits; the
+# writers' own automatic checkpoint, on the loop, is only a safety net at WAL_SAFETY_PAGES
+# (~64 MB of WAL).
+CHECKPOINT_COMMITS = 16
+WAL_SAFETY_PAGES = 16384
 Params = dict[str, Any]
 log = logging.getLogger(__name__)
+
+
+class _Checkpointer:
+    """Runs SQLite's WAL checkpoints off the event loop.
+
+    Left to SQLite, a checkpoint runs inside the commit that pushes the WAL past 1,000
+    pages, on the event loop: it copies the pages into the database file and fsyncs it
+    (measured: a post's commit took 0.42 ms on average, 0.085 ms without it, and the
+    POST benchmark's p99 was 84 ms, 24-28 ms without it, at the same req/s). Here every
+    CHECKPOINT_COMMITS commits a task takes the process's write lock and runs a PASSIVE
+    checkpoint in a thread, on a connection of its own: reads go on meanwhile, writes
+    wait for it. Holding the write lock matters: a checkpoint that runs beside writes
+    never finds the WAL fully copied, so the WAL is never restarted and grows (measured:
+    16k pages after 1,000 posts); after one that held it, the next write starts the WAL
+    over. (Another process's writes can still interleave; the next checkpoint catches up,
+    and the writers' own automatic checkpoint at WAL_SAFETY_PAGES bounds the WAL.)"""
+
+    def __init__(self, path: str, lock: asyncio.Lock) -> None:
+        self.path = path
+        self.lock = lock
+        self.commits = 0
+        self._conn: sqlite3.Connection | None = None
+        self._task: asyncio.Future[None] | None = None
+
+    def committed(self) -> None:
+        self.commits += 1
+        if self.commits % CHECKPOINT_COMMITS == 0 and (self._task is None or self._task.done()):
+            self._task = asyncio.ensure_future(self._checkpoint())
+
+    async def _checkpoint(self) -> None:
+        try:
+            async with self.lock:
+                await asyncio.to_thread(self._run)
+        except Exception:  # e.g. the file went away under a test; the next one tries again
+            log.warning("WAL checkpoint failed", exc_info=True)
+
+    def _run(self) -> None:
+        if self._conn is None:
+            self._conn = sqlite3.connect(self.path, check_same_thread=False)
+        self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+
+    async def close(self) -> None:
+        if self._task is not None:
+            await self._task
+            self._task = None
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
 
 
 class _Runner(ABC):
@@ -169,6 +222,7 @@ class Database(_Runner):
         self._read_conns: dict[int, sa.Connection] = {}
         self._write_conns: dict[tuple[str, int], sa.Connection] = {}
         self._async_reader: AsyncEngine | None = None
+        self._checkpointer: _Checkpointer | None = None
         # Driver-level plans of statements read with parameters (roost.db.fast), by the
         # statement's id; each entry holds its statement, so the id stays its own.
         self._plans: dict[tuple[int, tuple[str, ...], bool], tuple[sa.Executable, Plan | None]] = {}
@@ -198,6 +252,9 @@ class Database(_Runner):
                     json_deserializer=_json_decode,
                 )
                 _sqlite_pragmas(self._reader)
+                self._checkpointer = _Checkpointer(
+                    url.split("///", 1)[1].split("?", 1)[0], self._write_lock
+                )
         else:
             self.engine = create_async_engine(
                 url,
@@ -436,6 +493,8 @@ class Database(_Runner):
                 try:
                     yield tx
                     writer.commit()
+                    if self._checkpointer is not None:
+                        self._checkpointer.committed()
                 except BaseException:
                     writer.rollback()  # a no-op where SQLite has already rolled back
                     raise
@@ -483,6 +542,8 @@ class Database(_Runner):
         if conn is None:
             conn = self._write_conns[key] = self._reader.connect()
             conn.exec_driver_sql("PRAGMA busy_timeout=0")
+            if self._checkpointer is not None:
+                conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint={WAL_SAFETY_PAGES}")
             conn.commit()
         deadline = time.monotonic() + WRITE_LOCK_TIMEOUT
         delay = 0.001
@@ -507,6 +568,8 @@ class Database(_Runner):
             return await tx.execute(stmt)
 
     async def dispose(self) -> None:
+        if self._checkpointer is not None:
+            await self._checkpointer.close()
         await self.engine.dispose()
         if self._reader is not None:
             for conn in [*self._read_conns.values(), *self._write_conns.values()]:
