@@ -119,15 +119,18 @@ class WrkResult:
 
 
 class Server:
-    """A server process pinned to SERVER_CORE; stopped with SIGINT like a terminal would."""
+    """A server process pinned to SERVER_CORE (or `core`); stopped with SIGINT like a
+    terminal would."""
 
-    def __init__(self, cmd: list[str], env: dict[str, str], log: Path, port: int) -> None:
+    def __init__(
+        self, cmd: list[str], env: dict[str, str], log: Path, port: int, core: int = SERVER_CORE
+    ) -> None:
         self.port = port
         self.log = log
         log.parent.mkdir(parents=True, exist_ok=True)
         self._logf = log.open("ab")
         self.proc = subprocess.Popen(
-            ["taskset", "-c", str(SERVER_CORE), *cmd],
+            ["taskset", "-c", str(core), *cmd],
             env=env,
             stdout=self._logf,
             stderr=subprocess.STDOUT,
@@ -168,12 +171,28 @@ class Server:
         self._logf.close()
 
 
-def roost_command(port: int) -> list[str]:
+def _roost() -> list[str]:
     exe = Path(sys.executable).parent / "roost"
-    base = (
-        [str(exe)] if exe.exists() else [sys.executable, "-c", "from roost.cli import main; main()"]
-    )
-    return [*base, "serve", "--host", "127.0.0.1", "--port", str(port)]
+    if exe.exists():
+        return [str(exe)]
+    return [sys.executable, "-c", "from roost.cli import main; main()"]
+
+
+def roost_command(port: int, *, worker: bool = True) -> list[str]:
+    """`roost serve`; without `worker`, with --no-worker (jobs left to `roost worker`)."""
+    return [
+        *_roost(), "serve", "--host", "127.0.0.1", "--port", str(port),
+        *([] if worker else ["--no-worker"]),
+    ]  # fmt: skip
+
+
+def worker_command() -> list[str]:
+    return [*_roost(), "worker"]
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time a process has used so far."""
+    return _proc_ticks(pid) / CLK_TCK
 
 
 def hello_command(port: int) -> list[str]:

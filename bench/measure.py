@@ -177,10 +177,24 @@ class BackendRun:
         return round(time.monotonic() - t0, 2), left
 
     def _start(self, cmd: list[str], port: int, ready: str, label: str) -> load.Server:
-        log = self.work / "logs" / self.stamp / f"{self.inst.name.replace('+', '-')}-{label}.log"
-        server = load.Server(cmd, self.inst.env, log, port)
+        server = load.Server(cmd, self.inst.env, self._log_path(label), port)
         server.wait_ready(ready)
         return server
+
+    def _log_path(self, label: str) -> Path:
+        return self.work / "logs" / self.stamp / f"{self.inst.name.replace('+', '-')}-{label}.log"
+
+    def _start_worker(self) -> load.Server:
+        """A `roost worker` process on wrk's core (the server's stays the web process's)."""
+        log = self._log_path("worker")
+        worker = load.Server(load.worker_command(), self.inst.env, log, 0, core=load.WRK_CORE)
+        deadline = time.monotonic() + 60
+        while "started" not in (log.read_text() if log.exists() else ""):
+            if worker.proc.poll() is not None or time.monotonic() > deadline:
+                worker.stop()
+                raise RuntimeError(f"roost worker did not start; see {log}")
+            time.sleep(0.1)
+        return worker
 
     async def _ceiling(self) -> None:
         port = load.free_port()
@@ -266,7 +280,9 @@ class BackendRun:
                 f"({tier.feed_depth} in each feed): {seconds} s"
             )
 
-    async def _post(self, server: load.Server) -> None:
+    async def _post(
+        self, server: load.Server, name: str = "post", worker: load.Server | None = None
+    ) -> None:
         token = self.tokens["poster"]
         texts = post_texts(self.net)
         status, body = load.http(
@@ -278,7 +294,8 @@ class BackendRun:
         if status != 200 or "id" not in body:
             raise RuntimeError(f"post: unexpected answer {status}: {str(body)[:300]}")
         await self._drain(self.cfg.drain_timeout)
-        script = self._script("post", load.post_script(token, texts, secrets.token_hex(4)))
+        script = self._script(name, load.post_script(token, texts, secrets.token_hex(4)))
+        worker_cpu = load.cpu_seconds(worker.pid) if worker is not None else 0.0
         r = await asyncio.to_thread(
             load.wrk,
             server.base + "/api/v1/statuses",
@@ -287,22 +304,28 @@ class BackendRun:
             connections=self.cfg.connections,
             server_pid=server.pid,
         )
+        worker_cpu = load.cpu_seconds(worker.pid) - worker_cpu if worker is not None else 0.0
         backlog = await self._pending_jobs()
         drain, left = await self._drain(self.cfg.drain_timeout)
-        if self.cfg.profile:
+        if self.cfg.profile and worker is None:
             await self._profile(server, "post", "/api/v1/statuses")
         ceiling = self.out.get("ceiling", {}).get("rps")
-        self.out["endpoints"]["post"] = r.as_dict() | {
-            "path": "/api/v1/statuses",
-            "ratio": round(r.rps / ceiling, 3) if ceiling else None,
-            "jobs_backlog": backlog,
-            "drain_seconds": drain,
-            "jobs_left": left,
-            "sustained_rps": round(r.requests / (r.seconds + drain), 1),
-            "followers": len(self.poster_followers),
-        }
+        extra = {} if worker is None else {"worker_cpu_pct": round(100 * worker_cpu / r.seconds, 1)}
+        self.out["endpoints"][name] = (
+            r.as_dict()
+            | extra
+            | {
+                "path": "/api/v1/statuses",
+                "ratio": round(r.rps / ceiling, 3) if ceiling else None,
+                "jobs_backlog": backlog,
+                "drain_seconds": drain,
+                "jobs_left": left,
+                "sustained_rps": round(r.requests / (r.seconds + drain), 1),
+                "followers": len(self.poster_followers),
+            }
+        )
         self.log(
-            f"{self.inst.name}: post {r.rps:,.0f} req/s (p99 {r.p99_ms} ms); "
+            f"{self.inst.name}: {name} {r.rps:,.0f} req/s (p99 {r.p99_ms} ms); "
             f"{backlog} fan-out jobs queued, drained in {drain} s ({left} left)"
         )
 
@@ -409,7 +432,25 @@ class BackendRun:
         finally:
             server.stop()
         if final:
+            await self._post_split()
             await self._sql_trace()
+
+    async def _post_split(self) -> None:
+        """POST again with the jobs in a separate `roost worker` process (`roost serve
+        --no-worker` on the server's core, the worker on wrk's): how a busier instance
+        would run, the web process doing only the posting."""
+        port = load.free_port()
+        server = self._start(
+            load.roost_command(port, worker=False), port, "/api/v1/instance", "roost-split"
+        )
+        try:
+            worker = self._start_worker()
+            try:
+                await self._post(server, "post_split", worker)
+            finally:
+                worker.stop()
+        finally:
+            server.stop()
 
     async def _sql_trace(self) -> None:
         reader, poster = self.tokens["reader"], self.tokens["poster"]

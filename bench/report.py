@@ -55,16 +55,19 @@ def checks(results: dict[str, Any]) -> list[dict[str, Any]]:
             )
         post = r["endpoints"].get("post")
         if post and b == "sqlite":
-            out.append(
-                _check(
-                    "POST /api/v1/statuses",
-                    b,
-                    "≥ 1,000 posts/s",
-                    f"{post['rps']:,.0f} posts/s accepted; {post['sustained_rps']:,.0f}/s "
-                    "counting the time to drain their fan-out",
-                    post["rps"] >= 1000,
-                )
+            split = r["endpoints"].get("post_split")
+            text = (
+                f"{post['rps']:,.0f} posts/s accepted in one process "
+                f"({post['sustained_rps']:,.0f}/s counting the time to drain their fan-out)"
             )
+            best = post["rps"]
+            if split:
+                text += (
+                    f"; {split['rps']:,.0f}/s with a separate worker process "
+                    f"({split['sustained_rps']:,.0f}/s incl. drain)"
+                )
+                best = max(best, split["rps"])
+            out.append(_check("POST /api/v1/statuses", b, "≥ 1,000 posts/s", text, best >= 1000))
         depth = results["config"]["fan_feed_depth"]
         regular = [f for f in r["fanout"] if f.get("feed_depth", depth) == depth]
         big = next((f for f in regular if f["followers"] == 100_000), None)
@@ -282,13 +285,19 @@ def markdown(results: dict[str, Any], source: str) -> str:
     out += ["## Posting and the job queue", ""]
     rows = []
     for b, r in backends.items():
-        p = r["endpoints"].get("post")
-        if p:
+        for key, how in (("post", "one process"), ("post_split", "web + `roost worker`")):
+            p = r["endpoints"].get(key)
+            if not p:
+                continue
+            worker = f"{p['worker_cpu_pct']:.0f}" if "worker_cpu_pct" in p else ""
             rows.append(
                 [
                     b,
+                    how,
                     f"{p['rps']:,.0f}",
                     p["p99_ms"],
+                    f"{p['server_cpu_pct']:.0f}",
+                    worker,
                     p["followers"],
                     p["jobs_backlog"],
                     p["drain_seconds"],
@@ -300,8 +309,11 @@ def markdown(results: dict[str, Any], source: str) -> str:
         _table(
             [
                 "backend",
+                "processes",
                 "accepted posts/s",
                 "p99 ms",
+                "web CPU %",
+                "worker CPU %",
                 "poster's active followers",
                 "fan-out jobs queued at the end",
                 "drain s",
@@ -313,8 +325,12 @@ def markdown(results: dict[str, Any], source: str) -> str:
         "",
     ]
     out += [
-        "`roost serve` runs the job worker in the same process, on the same core, so posting "
-        "and fanning out share it.",
+        "*One process*: `roost serve` runs the job worker in the same process, on the same "
+        "core, so posting and fanning out share it. *Web + `roost worker`*: `roost serve "
+        "--no-worker` on the same core, and a `roost worker` process on the load generator's "
+        "core doing the fan-out, as an instance scaled out on one machine would run; both "
+        "write to the one SQLite file (or PostgreSQL + Redis). CPU % is of one core over the "
+        "load.",
         "",
     ]
     out += ["## Memory of the web process", ""]
