@@ -22,6 +22,10 @@ class FeedStore(Protocol):
         """Add one status to many present feeds (a fan-out batch), each capped at FEED_CAP.
         Idempotent: pushing an entry twice keeps one. Absent feeds stay absent."""
 
+    async def push_many(self, pushes: Sequence[tuple[Sequence[int], int, int]]) -> None:
+        """`push` for several (owner_ids, status_id, author_id), as one write where the store
+        can (a fan-out of several posts at once)."""
+
     async def fill(self, owner_id: int, entries: Sequence[tuple[int, int]]) -> None:
         """Make `owner_id`'s feed present, adding (status_id, author_id) entries (rebuild,
         backfill on follow). Keeps existing entries; caps at FEED_CAP."""

@@ -97,6 +97,11 @@ class RedisFeedStore:
         args: list[float | bytes] = [float(status_id), _member(status_id, author_id)]
         await self._per_chunk(self._push, owner_ids, args, CHUNK)
 
+    async def push_many(self, pushes: Sequence[tuple[Sequence[int], int, int]]) -> None:
+        # Each status is its own script arguments; Redis has no commit to share.
+        for owner_ids, status_id, author_id in pushes:
+            await self.push(owner_ids, status_id, author_id)
+
     async def _per_chunk(
         self, script: AsyncScript, owner_ids: Sequence[int], args: Sequence[Any], chunk: int
     ) -> None:

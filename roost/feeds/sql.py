@@ -102,16 +102,21 @@ class SqlFeedStore:
         self.db = db
 
     async def push(self, owner_ids: Sequence[int], status_id: int, author_id: int) -> None:
-        if not owner_ids:
+        await self.push_many([(owner_ids, status_id, author_id)])
+
+    async def push_many(self, pushes: Sequence[tuple[Sequence[int], int, int]]) -> None:
+        pushes = [p for p in pushes if p[0]]
+        if not pushes:
             return
-        trim = _trims(status_id)
         async with self.db.transaction() as tx:
-            for start in range(0, len(owner_ids), BATCH):
-                chunk = list(owner_ids[start : start + BATCH])
-                params = {"owners": chunk, "status_id": status_id, "author_id": author_id}
-                await tx.execute(_push_statement(), [params])
-                if trim:
-                    await self._trim(tx, chunk)
+            for owner_ids, status_id, author_id in pushes:
+                trim = _trims(status_id)
+                for start in range(0, len(owner_ids), BATCH):
+                    chunk = list(owner_ids[start : start + BATCH])
+                    params = {"owners": chunk, "status_id": status_id, "author_id": author_id}
+                    await tx.execute(_push_statement(), [params])
+                    if trim:
+                        await self._trim(tx, chunk)
 
     async def _trim(self, tx: Any, owner_ids: list[int]) -> None:
         """Cap each feed at FEED_CAP: drop entries older than the FEED_CAP-th newest.

@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from roost.db import Database, Transaction
+from roost.db.prepared import any_of
 from roost.ids import new_id
 from roost.jobs.tables import jobs
 from roost.timeutil import utcnow
@@ -90,6 +91,15 @@ async def complete(db: Database, job_id: int) -> None:
 
 
 _DELETE = jobs.delete().where(jobs.c.id == sa.bindparam("job_id", type_=sa.BigInteger))
+
+
+async def complete_many(db: Database, job_ids: list[int]) -> None:
+    """`complete` for several jobs, in one transaction."""
+    async with db.transaction() as tx:
+        await tx.execute(_DELETE_MANY, [{"job_ids": job_ids}])
+
+
+_DELETE_MANY = jobs.delete().where(any_of(jobs.c.id, "job_ids"))
 
 
 async def fail(db: Database, job: Job, error: str) -> str:

@@ -10,7 +10,10 @@ if TYPE_CHECKING:
     from roost.app import Roost
 
 JobHandler = Callable[["Roost", dict[str, Any]], Awaitable[None]]
+BatchHandler = Callable[["Roost", list[dict[str, Any]]], Awaitable[None]]
 HANDLERS: dict[str, JobHandler] = {}
+# Kinds whose consecutive jobs a worker may run in one call (see Worker.run_once).
+BATCH_HANDLERS: dict[str, BatchHandler] = {}
 
 # Modules that define handlers; imported once by the worker.
 HANDLER_MODULES = ("roost.timelines.jobs",)
@@ -21,6 +24,17 @@ def job(kind: str) -> Callable[[JobHandler], JobHandler]:
 
     def register(fn: JobHandler) -> JobHandler:
         HANDLERS[kind] = fn
+        return fn
+
+    return register
+
+
+def batch_job(kind: str) -> Callable[[BatchHandler], BatchHandler]:
+    """Register a handler that runs several jobs of `kind` at once, with the same effect
+    as running each with the `@job` handler (which `kind` must have too)."""
+
+    def register(fn: BatchHandler) -> BatchHandler:
+        BATCH_HANDLERS[kind] = fn
         return fn
 
     return register

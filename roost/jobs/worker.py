@@ -11,7 +11,7 @@ import traceback
 from typing import TYPE_CHECKING
 
 from roost.jobs import queue
-from roost.jobs.registry import load_handlers
+from roost.jobs.registry import BATCH_HANDLERS, BatchHandler, load_handlers
 
 if TYPE_CHECKING:
     from roost.app import Roost
@@ -31,6 +31,7 @@ class Worker:
         self.poll = poll
         self.lease = lease if lease is not None else roost.settings.job_lease
         self.handlers = load_handlers()
+        self.batch_handlers = BATCH_HANDLERS
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
 
@@ -58,10 +59,24 @@ class Worker:
         log.info("worker %s stopped", self.name)
 
     async def run_once(self) -> int:
-        """Claim one batch and run it; returns how many jobs were claimed."""
+        """Claim one batch and run it; returns how many jobs were claimed.
+
+        Consecutive jobs of a kind with a batch handler (fan-out) run in one call: a burst
+        of posts is fanned out with one feed transaction instead of one per post."""
         jobs = await queue.claim(self.roost.db, self.name, limit=self.batch, lease=self.lease)
-        for job in jobs:
-            await self._run(job)
+        start = 0
+        while start < len(jobs):
+            kind = jobs[start].kind
+            end = start + 1
+            while end < len(jobs) and jobs[end].kind == kind:
+                end += 1
+            many = self.batch_handlers.get(kind)
+            if many is not None and end - start > 1:
+                await self._run_many(many, jobs[start:end])
+            else:
+                for job in jobs[start:end]:
+                    await self._run(job)
+            start = end
         return len(jobs)
 
     async def run_pending(self) -> int:
@@ -70,6 +85,23 @@ class Worker:
         while n := await self.run_once():
             total += n
         return total
+
+    async def _run_many(self, many: BatchHandler, jobs: list[queue.Job]) -> None:
+        """Run jobs with their kind's batch handler; should that fail, one by one (each
+        then fails or retries on its own, and a bad job cannot hold the others back)."""
+        heartbeat = asyncio.create_task(self._heartbeat(*(j.id for j in jobs)))
+        try:
+            await many(self.roost, [j.payload for j in jobs])
+        except Exception as exc:
+            log.warning("%d %s jobs failed together (%s); running them one by one",
+                        len(jobs), jobs[0].kind, exc)  # fmt: skip
+        else:
+            await queue.complete_many(self.roost.db, [j.id for j in jobs])
+            return
+        finally:
+            heartbeat.cancel()
+        for job in jobs:
+            await self._run(job)
 
     async def _run(self, job: queue.Job) -> None:
         handler = self.handlers.get(job.kind)
@@ -86,10 +118,11 @@ class Worker:
         finally:
             heartbeat.cancel()
 
-    async def _heartbeat(self, job_id: int) -> None:
+    async def _heartbeat(self, *job_ids: int) -> None:
         while True:
             await asyncio.sleep(self.lease / 3)
-            try:
-                await queue.extend_lease(self.roost.db, job_id, self.name, self.lease)
-            except Exception:
-                log.exception("could not extend the lease of job %s", job_id)
+            for job_id in job_ids:
+                try:
+                    await queue.extend_lease(self.roost.db, job_id, self.name, self.lease)
+                except Exception:
+                    log.exception("could not extend the lease of job %s", job_id)

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from roost.accounts.tables import accounts, users
 from roost.graph.tables import follows
-from roost.jobs.registry import job
+from roost.jobs.registry import batch_job, job
 from roost.pubsub import Event, encode_event
 from roost.statuses.tables import status_tags, statuses, tags
 from roost.timelines.queries import feed_entries_for
@@ -155,29 +155,50 @@ _TAG_NAMES = (
 @job("fan_out")
 async def fan_out(roost: Roost, payload: dict[str, Any]) -> None:
     """Put a new status into its author's and recipients' home feeds; tell live streams."""
-    status_id = int(payload["status_id"])
-    status = await roost.db.fetch_one(_STATUS, {"id": status_id})
-    if status is None:
-        return  # deleted before the job ran
-    original = None
-    if status.reblog_of_id is not None:
-        original = await roost.db.fetch_one(_ORIGINAL, {"id": status.reblog_of_id})
-        if original is None:
-            return
-    author_id = status.account_id
-    message = _update(status_id)
-    owners = [author_id]  # the author's own feed rides with the first batch
-    if int(status.author_followers or 0) <= roost.settings.fanout_threshold:
-        async with contextlib.aclosing(_recipients(roost, status, original)) as batches:
-            async for batch in batches:
-                owners += batch
-                await roost.feeds.push(owners, status_id, author_id)
-                await roost.pubsub.publish_many([(f"timeline:{o}", message) for o in owners])
-                owners = []
-    if owners:
-        await roost.feeds.push(owners, status_id, author_id)
-        await roost.pubsub.publish(f"timeline:{author_id}", message)
-    await _publish_public(roost, status, original, message)
+    await fan_out_many(roost, [payload])
+
+
+@batch_job("fan_out")
+async def fan_out_many(roost: Roost, payloads: list[dict[str, Any]]) -> None:
+    """`fan_out` for several statuses: each reaches the feeds it would alone, but the
+    feeds are written in one transaction (`FeedStore.push_many`). Consecutive posts mostly
+    reach the same feeds, whose pages are then written (and on SQLite committed) once.
+    A big account's batches of `fanout_batch` followers are pushed as they come."""
+    pushes: list[tuple[list[int], int, int]] = []
+    events: list[tuple[str, bytes]] = []
+    public: list[tuple[Any, Any, bytes]] = []
+    for payload in payloads:
+        status_id = int(payload["status_id"])
+        status = await roost.db.fetch_one(_STATUS, {"id": status_id})
+        if status is None:
+            continue  # deleted before the job ran
+        original = None
+        if status.reblog_of_id is not None:
+            original = await roost.db.fetch_one(_ORIGINAL, {"id": status.reblog_of_id})
+            if original is None:
+                continue
+        author_id = status.account_id
+        message = _update(status_id)
+        owners = [author_id]  # the author's own feed rides with the first batch
+        if int(status.author_followers or 0) <= roost.settings.fanout_threshold:
+            async with contextlib.aclosing(_recipients(roost, status, original)) as batches:
+                async for batch in batches:
+                    owners += batch
+                    if len(owners) >= roost.settings.fanout_batch:
+                        await roost.feeds.push(owners, status_id, author_id)
+                        await roost.pubsub.publish_many(
+                            [(f"timeline:{o}", message) for o in owners]
+                        )
+                        owners = []
+        if owners:
+            pushes.append((owners, status_id, author_id))
+            events += [(f"timeline:{o}", message) for o in owners]
+        public.append((status, original, message))
+    await roost.feeds.push_many(pushes)
+    if events:
+        await roost.pubsub.publish_many(events)
+    for status, original, message in public:
+        await _publish_public(roost, status, original, message)
 
 
 async def _publish_public(roost: Roost, status: Any, original: Any | None, message: bytes) -> None:

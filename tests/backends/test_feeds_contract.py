@@ -48,6 +48,18 @@ async def test_push_and_remove_in_big_batches(feeds: FeedStore, rows: Rows) -> N
     assert [await feeds.page(o) for o in present] == [[s2]] * 4
 
 
+async def test_push_many_is_each_push(feeds: FeedStore, rows: Rows) -> None:
+    o1, o2, absent = await rows.owners(3)
+    s1, s2, s3 = await rows.statuses(3)
+    await feeds.fill(o1, [(s1, A)])
+    await feeds.fill(o2, [])
+    await feeds.push_many([([o1, o2, absent], s2, A), ([], s3, B), ([o2], s3, B)])
+    await feeds.push_many([])
+    assert await feeds.page(o1) == [s2, s1]
+    assert await feeds.page(o2) == [s3, s2]
+    assert await feeds.page(absent) is None
+
+
 async def test_push_is_idempotent(feeds: FeedStore, rows: Rows) -> None:
     [owner] = await rows.owners(1)
     s1, s2 = await rows.statuses(2)

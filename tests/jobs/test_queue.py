@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from roost.app import Roost
 from roost.jobs import queue
-from roost.jobs.registry import HANDLERS, job
+from roost.jobs.registry import HANDLERS, batch_job, job
 from roost.jobs.tables import jobs
 from roost.jobs.worker import Worker
 from roost.timeutil import utcnow
@@ -30,9 +30,28 @@ async def always_fails(roost: Roost, payload: dict[str, Any]) -> None:
     raise RuntimeError("boom")
 
 
+batches: list[list[dict[str, Any]]] = []
+
+
+@job("test.batched")
+async def one_of_many(roost: Roost, payload: dict[str, Any]) -> None:
+    if payload.get("bad"):
+        raise RuntimeError("bad payload")
+    calls.append(payload)
+
+
+@batch_job("test.batched")
+async def many(roost: Roost, payloads: list[dict[str, Any]]) -> None:
+    if any(p.get("bad") for p in payloads):
+        raise RuntimeError("a bad payload among them")
+    batches.append(payloads)
+    calls.extend(payloads)
+
+
 @pytest.fixture(autouse=True)
 def _reset_calls() -> None:
     calls.clear()
+    batches.clear()
 
 
 async def _rows(roost: Roost) -> list[Any]:
@@ -130,3 +149,29 @@ async def test_worker_loop_wakes_on_enqueue(roost: Roost) -> None:
         worker.stop()
         await asyncio.wait_for(task, 5)
     assert "test.record" in HANDLERS
+
+
+async def test_consecutive_jobs_of_a_batch_kind_run_in_one_call(roost: Roost) -> None:
+    async with roost.db.transaction() as tx:
+        for n in (1, 2, 3):
+            await queue.enqueue(tx, "test.batched", {"n": n})
+        await queue.enqueue(tx, "test.record", {"n": 4})
+        await queue.enqueue(tx, "test.batched", {"n": 5})  # alone after another kind
+    assert roost.worker is not None
+    assert await roost.worker.run_pending() == 5
+    assert batches == [[{"n": 1}, {"n": 2}, {"n": 3}]]
+    assert calls == [{"n": 1}, {"n": 2}, {"n": 3}, {"n": 4}, {"n": 5}]
+    assert await _rows(roost) == []
+
+
+async def test_a_failed_batch_runs_its_jobs_one_by_one(roost: Roost) -> None:
+    async with roost.db.transaction() as tx:
+        await queue.enqueue(tx, "test.batched", {"n": 1})
+        await queue.enqueue(tx, "test.batched", {"bad": True})
+        await queue.enqueue(tx, "test.batched", {"n": 3})
+    assert roost.worker is not None
+    assert await roost.worker.run_once() == 3
+    assert batches == []
+    assert calls == [{"n": 1}, {"n": 3}]  # the good ones ran alone
+    [left] = await _rows(roost)  # the bad one waits for its retry
+    assert (left.payload, left.state, left.attempts) == ({"bad": True}, "queued", 1)
