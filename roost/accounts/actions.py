@@ -443,9 +443,16 @@ async def do_end_web_session(db: Database, token: str) -> str | None:
     return key
 
 
-async def do_change_password(db: Database, account_id: int, current: str, new: str) -> None:
+async def do_change_password(
+    db: Database, account_id: int, current: str, new: str, *, keep_token: str | None = None
+) -> list[str]:
     """Change a password after checking the current one (422 with per-field details when the
-    current password is wrong or the new one breaks the rules)."""
+    current password is wrong or the new one breaks the rules).
+
+    Every other session and app token of the account is revoked in the same transaction
+    (whoever knew the old password may have signed in with it); `keep_token`, the session
+    the change was made from, stays. Returns the revoked tokens' hashes (for the caller's
+    token cache; other processes hear of them once the transaction commits)."""
     stored = await db.scalar(
         sa.select(users.c.password_hash).where(users.c.account_id == account_id)
     )
@@ -464,6 +471,18 @@ async def do_change_password(db: Database, account_id: int, current: str, new: s
         )
         if result.rowcount != 1:
             raise ValidationFailed([("current_password", "ERR_INVALID", "is invalid")])
+        others = [tokens.c.account_id == account_id, tokens.c.revoked_at.is_(None)]
+        if keep_token is not None:
+            others.append(tokens.c.token_hash != token_hash(keep_token))
+        ended = await tx.fetch_all(
+            tokens.update()
+            .where(*others)
+            .values(revoked_at=utcnow(), refresh_hash=None)
+            .returning(tokens.c.id, tokens.c.token_hash)
+        )
+        for row in ended:
+            revoked(tx, row.id, str(row.token_hash))
+    return [str(row.token_hash) for row in ended]
 
 
 async def do_set_locale(db: Database, account_id: int, locale: str) -> None:

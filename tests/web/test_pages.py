@@ -480,8 +480,20 @@ async def test_password_change(client: httpx.AsyncClient, alice: User) -> None:
     r = await client.post("/settings/account", data={**data, "current_password": "password123",
                                                    "password_confirmation": "other"})  # fmt: skip
     assert r.status_code == 422
-    r = await client.post("/settings/account", data={**data, "current_password": "password123"})
-    assert r.status_code == 303
+    # Another browser signed in, and an app: both are signed out by the change.
+    other = httpx.AsyncClient(transport=client._transport, base_url=str(client.base_url))
+    async with other:
+        await sign_in(other, alice)
+        assert (await other.get("/settings/account")).status_code == 200
+        assert (
+            await client.get("/api/v1/accounts/verify_credentials", headers=alice.auth)
+        ).status_code == 200
+        r = await client.post("/settings/account", data={**data, "current_password": "password123"})
+        assert r.status_code == 303
+        assert (await client.get("/settings/account")).status_code == 200  # still signed in
+        assert (await other.get("/settings/account")).status_code in (302, 303)  # to /login
+        r = await client.get("/api/v1/accounts/verify_credentials", headers=alice.auth)
+        assert r.status_code == 401
     client.cookies.clear()
     form = {"csrf_token": await csrf(client), "username": "alice", "password": "new-password-1"}
     assert (await client.post("/login", data=form)).status_code == 303

@@ -21,7 +21,7 @@ from roost.accounts.actions import (
 from roost.errors import Invalid
 from roost.web.i18n import LOCALES
 from roost.web.render import Page, form_str, form_view, page_view, read_form, redirect, render
-from roost.web.session import set_language
+from roost.web.session import session_token, set_language
 from roost.web.uploads import MAX_UPLOAD, remove_stored, store_profile_image
 from roost.web.views.auth import field_errors
 
@@ -162,7 +162,11 @@ async def password_submit(page: Page) -> Response:
         errors = {"password_confirmation": page._("The two new passwords are not the same.")}
         return _account_form(page, status=422, errors=errors)
     try:
-        await do_change_password(page.roost.db, page.me_id, current, new)
+        # Other sessions and apps are signed out; this session stays signed in.
+        keep = session_token(page.request)
+        ended = await do_change_password(page.roost.db, page.me_id, current, new, keep_token=keep)
+        for key in ended:
+            page.roost.tokens.drop(key)
     except ValidationFailed as exc:
         return _account_form(page, status=422, errors=field_errors(page, exc))
     return redirect("/settings/account?saved=1")
