@@ -490,7 +490,8 @@ async def test_password_change(client: httpx.AsyncClient, alice: User) -> None:
         ).status_code == 200
         r = await client.post("/settings/account", data={**data, "current_password": "password123"})
         assert r.status_code == 303
-        assert (await client.get("/settings/account")).status_code == 200  # still signed in
+        saved = await client.get(r.headers["location"])  # still signed in
+        assert "Every other session and app was signed out." in saved.text
         assert (await other.get("/settings/account")).status_code in (302, 303)  # to /login
         r = await client.get("/api/v1/accounts/verify_credentials", headers=alice.auth)
         assert r.status_code == 401
