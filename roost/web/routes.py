@@ -18,6 +18,8 @@ def web_routes() -> list[BaseRoute]:
         Route("/tags/{name}", timelines.tag, methods=get),
         Route("/bookmarks", timelines.bookmarks, methods=get),
         Route("/notifications", timelines.notifications, methods=get),
+        Route("/follow_requests", profiles.follow_requests, methods=get),
+        Route("/follow_requests/{id}/{action}", profiles.answer_follow_request, methods=post),
         Route("/login", auth.login_page, methods=get),
         Route("/login", auth.login_submit, methods=post),
         Route("/logout", auth.logout, methods=post),

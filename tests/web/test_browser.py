@@ -370,6 +370,7 @@ def test_every_page_is_accessible_and_fits(page: Page, site: Site, look: Look) -
         ("/compose", None),
         ("/settings/profile", None),
         ("/settings/account", None),
+        ("/follow_requests", "Follow requests"),
         ("/settings/preferences", None),
     ):
         page.goto(path)

@@ -336,6 +336,47 @@ async def test_follow_and_unfollow(client: httpx.AsyncClient, alice: User, locke
     assert (await client.post("/@alice/follow", data={"csrf_token": token})).status_code == 403
 
 
+async def test_a_locked_account_answers_follow_requests(
+    client: httpx.AsyncClient, alice: User, bob: User, locked: User
+) -> None:
+    for asker in ("alice", "bob"):
+        token = await sign_in(client, asker)
+        assert (await client.post("/@locked/follow", data={"csrf_token": token})).status_code == 303
+        client.cookies.clear()
+    token = await sign_in(client, locked)
+    home = await client.get("/")
+    assert 'href="/follow_requests"' in home.text  # in the menu of a locked account
+    notes = await client.get("/notifications")
+    assert "asked to follow you" in notes.text
+    assert 'href="/follow_requests"' in notes.text
+    r = await client.get("/follow_requests")
+    assert r.status_code == 200
+    assert_safe_page(r)
+    assert r.text.index("@bob") < r.text.index("@alice")  # newest request first
+    assert (await client.post(f"/follow_requests/{alice.id}/authorize")).status_code == 403  # CSRF
+    r = await client.post(f"/follow_requests/{alice.id}/authorize", data={"csrf_token": token})
+    assert r.status_code == 303
+    assert r.headers["location"] == "/follow_requests"
+    r = await client.post(f"/follow_requests/{bob.id}/reject", data={"csrf_token": token})
+    assert r.status_code == 303
+    r = await client.get("/follow_requests")
+    assert "@alice" not in r.text
+    assert "@bob" not in r.text
+    assert "Nobody is asking to follow you." in r.text
+    rel = await client.get(f"/api/v1/accounts/relationships?id[]={alice.id}&id[]={bob.id}",
+                           headers=locked.auth)  # fmt: skip
+    answered = [(x["followed_by"], x["requested_by"]) for x in rel.json()]
+    assert answered == [(True, False), (False, False)]
+    # Nothing left to answer; a bad id or action is not found.
+    for path in (f"/follow_requests/{bob.id}/reject", "/follow_requests/x/authorize",
+                 f"/follow_requests/{alice.id}/ignore"):  # fmt: skip
+        assert (await client.post(path, data={"csrf_token": token})).status_code == 404, path
+    client.cookies.clear()
+    assert (await client.get("/follow_requests")).status_code in (302, 303)  # sign in first
+    token = await sign_in(client, alice)
+    assert 'href="/follow_requests"' not in (await client.get("/")).text  # not locked
+
+
 async def test_home_shows_followed_posts_and_new_ones(
     client: httpx.AsyncClient, alice: User, bob: User
 ) -> None:

@@ -1,15 +1,24 @@
-"""Profiles (/@name with its tabs), a post's own page with its thread, and following."""
+"""Profiles (/@name with its tabs), a post's own page with its thread, following, and
+answering follow requests."""
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
 
 from starlette.responses import Response
 
 from roost.accounts.entities import Account
-from roost.accounts.queries import access_account_by_acct, account_entity
+from roost.accounts.queries import access_account_by_acct, account_entity, render_shown_accounts
+from roost.db import Database
 from roost.errors import NotFound
-from roost.graph.actions import do_follow, do_unfollow
+from roost.graph.actions import (
+    do_authorize_follow_request,
+    do_follow,
+    do_reject_follow_request,
+    do_unfollow,
+)
 from roost.graph.entities import Relationship
-from roost.graph.queries import render_relationships
+from roost.graph.queries import access_own_list, render_relationships
 from roost.statuses.queries import access_status
 from roost.timelines import queries as tl
 from roost.web.render import (
@@ -27,6 +36,7 @@ from roost.web.render import (
 from roost.web.views.timelines import PAGE_SIZE, older_link, statuses_of
 
 TABS = ("posts", "with_replies", "media")
+REQUESTS_PAGE = 40
 
 
 async def _account(page: Page) -> Account:
@@ -142,3 +152,37 @@ async def follow(page: Page) -> Response:
 async def unfollow(page: Page) -> Response:
     """POST /@name/unfollow (or withdraw a request)."""
     return await _follow_change(page, False)
+
+
+@page_view(login=True)
+async def follow_requests(page: Page) -> Response:
+    """GET /follow_requests: the accounts asking to follow the viewer (a locked account),
+    newest request first, each with Accept and Reject."""
+    max_id = parse_id(page.request.query_params.get("max_id"))
+    edges = await access_own_list(
+        page.roost.db, page.me_id, "requests", max_id=max_id, since_id=None, min_id=None,
+        limit=REQUESTS_PAGE,
+    )  # fmt: skip
+    shown = await render_shown_accounts(page.roost.db, edges.account_ids, page.base_url)
+    full = len(edges.account_ids) == REQUESTS_PAGE and edges.last_id is not None
+    older = f"/follow_requests?max_id={edges.last_id}" if full else None
+    return render(page, "follow_requests.html", accounts=shown, older=older)
+
+
+Answer = Callable[[Database, int, int], Awaitable[Relationship]]
+ANSWERS: dict[str, Answer] = {
+    "authorize": do_authorize_follow_request,
+    "reject": do_reject_follow_request,
+}
+
+
+@form_view()
+async def answer_follow_request(page: Page) -> Response:
+    """POST /follow_requests/{id}/authorize (or /reject): answer one request."""
+    requester = parse_id(str(page.request.path_params["id"]))
+    answer = ANSWERS.get(str(page.request.path_params["action"]))
+    if requester is None or answer is None:
+        raise NotFound()
+    await read_form(page)
+    await answer(page.roost.db, page.me_id, requester)
+    return redirect("/follow_requests")
