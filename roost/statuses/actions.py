@@ -17,10 +17,12 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from roost.accounts.entities import CustomEmoji
 from roost.accounts.queries import local_username
 from roost.accounts.tables import accounts, users
 from roost.db import Database, Transaction
 from roost.db.prepared import any_of
+from roost.emojis.queries import emojis_in
 from roost.errors import Forbidden, Invalid, NotFound, RoostError
 from roost.ids import new_id
 from roost.jobs.queue import enqueue
@@ -83,6 +85,7 @@ class Posted:
     created_at: datetime | None = None
     mentions: tuple[tuple[int, str], ...] = ()  # (account id, username), in text order
     tags: tuple[str, ...] = ()  # lower-case names, in text order
+    emojis: tuple[CustomEmoji, ...] = ()  # the custom emojis the text uses
 
 
 async def do_post_status(
@@ -150,6 +153,7 @@ async def do_post_status_returning(
         tag_url=lambda tag: f"{base_url}/tags/{tag.lower()}",
     )
     in_order = [mentioned[n] for n in mention_names if n in mentioned]
+    emojis = await emojis_in(db, post.spoiler_text, text)  # no query without a `:code:`
 
     status_id = new_id()
     async with db.transaction() as tx:
@@ -231,6 +235,7 @@ async def do_post_status_returning(
         created_at=now,
         mentions=tuple((m.id, m.username) for m in in_order),
         tags=tuple(tag_names),
+        emojis=tuple(emojis),
     )
 
 

@@ -17,12 +17,13 @@ from typing import Any
 import msgspec
 import sqlalchemy as sa
 
-from roost.accounts.entities import Account
+from roost.accounts.entities import Account, CustomEmoji
 from roost.accounts.queries import render_accounts
 from roost.accounts.tables import accounts
 from roost.cache import Cache
 from roost.db import Database
 from roost.db.prepared import any_of
+from roost.emojis.queries import emojis_by_shortcode, shortcodes_in
 from roost.oauth.tables import apps
 from roost.statuses.entities import Status, StatusApplication, StatusMention, StatusTag
 from roost.statuses.tables import bookmarks, favourites, mentions, pins, status_tags, statuses, tags
@@ -177,6 +178,8 @@ async def _build(db: Database, ids: list[int], base_url: str) -> dict[int, Core]
         .where(mentions.c.status_id.in_(all_ids))
     ):
         mentions_of.setdefault(m.status_id, []).append(mention_entity(m.id, m.username, base_url))
+    codes = {r.id: shortcodes_in(r.spoiler_text, r.text) for r in rows if r.reblog_of_id is None}
+    known = await emojis_by_shortcode(db, list({c for cs in codes.values() for c in cs}))
     tags_of: dict[int, list[StatusTag]] = {}
     for t in await db.fetch_all(
         sa.select(status_tags.c.status_id, tags.c.name)
@@ -185,11 +188,25 @@ async def _build(db: Database, ids: list[int], base_url: str) -> dict[int, Core]
     ):
         name = t.name.lower()
         tags_of.setdefault(t.status_id, []).append(tag_entity(name, base_url))
-    return {r.id: core_of(r, mentions_of.get(r.id, []), tags_of.get(r.id, [])) for r in rows}
+    return {
+        r.id: core_of(
+            r,
+            mentions_of.get(r.id, []),
+            tags_of.get(r.id, []),
+            [known[c] for c in codes.get(r.id, []) if c in known],
+        )
+        for r in rows
+    }
 
 
-def core_of(row: Any, mentions: list[StatusMention], tags: list[StatusTag]) -> Core:
-    """The cached core of a statuses row (with the app's `app_name`, `app_website`)."""
+def core_of(
+    row: Any,
+    mentions: list[StatusMention],
+    tags: list[StatusTag],
+    emojis: list[CustomEmoji] | None = None,
+) -> Core:
+    """The cached core of a statuses row (with the app's `app_name`, `app_website`) and the
+    custom emojis its text uses."""
     sid = row.id
     is_reblog = row.reblog_of_id is not None
     status = Status(
@@ -209,7 +226,7 @@ def core_of(row: Any, mentions: list[StatusMention], tags: list[StatusTag]) -> C
         else StatusApplication(name=row.app_name, website=row.app_website),
         mentions=mentions,
         tags=tags,
-        emojis=[],
+        emojis=emojis or [],
         reblogs_count=row.reblogs_count,
         favourites_count=row.favourites_count,
         replies_count=row.replies_count,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -19,13 +20,15 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import jinja2
+import markupsafe
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from roost.accounts.entities import CredentialAccount
+from roost.accounts.entities import CredentialAccount, CustomEmoji
 from roost.accounts.queries import render_credential_account
 from roost.app import Roost
+from roost.emojis.queries import IN_TEXT_RE
 from roost.errors import RoostError
 from roost.oauth.queries import Viewer
 from roost.web.csrf import CsrfError, check_csrf, csrf_token, issue_csrf
@@ -53,6 +56,36 @@ def _when(value: str) -> datetime:
 
 
 env.filters["when"] = _when
+
+
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+
+
+def _emojify(value: Any, emojis: list[CustomEmoji]) -> markupsafe.Markup:
+    """A post's HTML (or escaped text) with its custom emojis' `:shortcode:`s shown as
+    images: in text only, never inside a tag (a link's address may hold colons)."""
+    html: markupsafe.Markup = markupsafe.escape(value)  # Markup passes through unchanged
+    if not emojis or ":" not in html:
+        return html
+    known = {e.shortcode: e for e in emojis}
+
+    def image(m: re.Match[str]) -> str:
+        e = known.get(m.group(1))
+        if e is None:
+            return m.group(0)
+        code = markupsafe.escape(f":{e.shortcode}:")
+        return (
+            f'<img class="custom-emoji" src="{markupsafe.escape(e.url)}" alt="{code}" '
+            f'title="{code}" width="20" height="20" loading="lazy">'
+        )
+
+    parts = _TAG_OR_TEXT.split(str(html))
+    return markupsafe.Markup(
+        "".join(p if p.startswith("<") else IN_TEXT_RE.sub(image, p) for p in parts)
+    )
+
+
+env.filters["emojify"] = _emojify
 # A fresh key per compose form: a double-clicked Post button posts once.
 env.globals["new_key"] = lambda: secrets.token_urlsafe(12)
 

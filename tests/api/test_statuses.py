@@ -6,6 +6,8 @@ from typing import Any
 
 import httpx
 
+from roost.app import Roost
+from roost.emojis.queries import do_add_custom_emoji
 from tests.conftest import User
 
 
@@ -27,6 +29,27 @@ async def test_post_and_read_back(client: httpx.AsyncClient, alice: User, bob: U
     assert r.status_code == 200
     assert r.json()["content"] == status["content"]
     assert r.json()["favourited"] is None  # anonymous: no viewer flags
+
+
+async def test_custom_emojis_in_a_post(
+    client: httpx.AsyncClient, roost: Roost, alice: User
+) -> None:
+    await do_add_custom_emoji(roost.db, "blobcat", "https://cdn.example/blobcat.png")
+    await do_add_custom_emoji(roost.db, "roost", "/media/emoji/roost.png")
+    status = await post(client, alice, "Hi :roost: and :blobcat: :roost: :nope: a:blobcat:b",
+                        spoiler_text="cw :blobcat:")  # fmt: skip
+    emojis = [(e["shortcode"], e["url"]) for e in status["emojis"]]
+    assert emojis == [("blobcat", "https://cdn.example/blobcat.png"),
+                      ("roost", "/media/emoji/roost.png")]  # fmt: skip
+    read = (await client.get(f"/api/v1/statuses/{status['id']}", headers=alice.auth)).json()
+    assert read == status  # what the post answered is what a read gives
+    plain = await post(client, alice, "No emoji here: 10:30:00")
+    assert plain["emojis"] == []
+    boost = (
+        await client.post(f"/api/v1/statuses/{status['id']}/reblog", headers=alice.auth)
+    ).json()
+    assert boost["emojis"] == []
+    assert boost["reblog"]["emojis"] == status["emojis"]
 
 
 async def test_form_encoded_post(client: httpx.AsyncClient, alice: User) -> None:

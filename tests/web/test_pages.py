@@ -15,6 +15,7 @@ from PIL import Image
 from starlette.requests import HTTPConnection
 
 from roost.app import Roost
+from roost.emojis.queries import do_add_custom_emoji
 from roost.statuses.actions import NewStatus, do_post_status
 from roost.web.i18n import format_date
 from roost.web.session import SESSION_COOKIE, token_from_cookie, viewer_from_session
@@ -334,6 +335,23 @@ async def test_follow_and_unfollow(client: httpx.AsyncClient, alice: User, locke
     assert r.headers["location"] == "/@locked"
     assert (await client.post("/@nobody/follow", data={"csrf_token": token})).status_code == 404
     assert (await client.post("/@alice/follow", data={"csrf_token": token})).status_code == 403
+
+
+async def test_custom_emojis_show_as_images(
+    client: httpx.AsyncClient, roost: Roost, alice: User
+) -> None:
+    await do_add_custom_emoji(roost.db, "blobcat", 'https://cdn.example/blob"cat.png')
+    token = await sign_in(client, alice)
+    sid = await post(client, token, "So :blobcat: https://example.com/:blobcat:/x :nope:",
+                     spoiler_text="<b>cw</b> :blobcat:")  # fmt: skip
+    r = await client.get(f"/@alice/{sid}")
+    assert_safe_page(r)
+    img = ('<img class="custom-emoji" src="https://cdn.example/blob&#34;cat.png" '
+           'alt=":blobcat:" title=":blobcat:"')  # fmt: skip
+    assert r.text.count(img) >= 2  # in the text and in the content warning
+    assert 'href="https://example.com/:blobcat:/x"' in r.text  # never inside a tag
+    assert "&lt;b&gt;cw&lt;/b&gt;" in r.text  # the warning stays text
+    assert ":nope:" in r.text
 
 
 async def test_a_locked_account_answers_follow_requests(

@@ -94,6 +94,7 @@ def _posted_status(posted: actions.Posted, base_url: str) -> Status:
         row,
         [mention_entity(i, u, base_url) for i, u in posted.mentions],
         [tag_entity(t, base_url) for t in posted.tags],
+        list(posted.emojis),
     )
     account = account_entity(posted.author, base_url)
     return complete(core, account, base_url, posted.author.id, (False, False, False), False)
