@@ -5,6 +5,7 @@ thread's context. Each returns status ids the viewer may see, newest first; rend
 from __future__ import annotations
 
 import functools
+import heapq
 from dataclasses import dataclass
 from typing import Any
 
@@ -177,10 +178,46 @@ async def feed_entries_for(
             s.c.in_reply_to_account_id.in_(followed),
         ),
     )
-    rows = await db.fetch_all(
-        query.add_columns(s.c.account_id).order_by(s.c.id.desc()).limit(limit)
-    )
+    # Bounded below by a cutoff: unbounded, SQLite reads every post of every followed
+    # account through the (account_id, id) index, checks each one's visibility and sorts
+    # them all (8.7 s for ~250 followed accounts at 10M posts, measured; it grows with the
+    # database). Each author's newest posts come from that index instead, a bounded range
+    # per author, and the cutoff is the id below which there are enough of them; twice the
+    # limit, as replies and hidden posts drop out. Short of the limit, no cutoff.
+    ordered = query.add_columns(s.c.account_id).order_by(s.c.id.desc()).limit(limit)
+    cutoff = await _rebuild_cutoff(db, owner_id, authors, 2 * limit)
+    if cutoff is not None:
+        rows = await db.fetch_all(ordered.where(s.c.id >= cutoff))
+        if len(rows) >= limit:
+            return [(r.id, r.account_id) for r in rows]
+    rows = await db.fetch_all(ordered)
     return [(r.id, r.account_id) for r in rows]
+
+
+async def _rebuild_cutoff(
+    db: Database, owner_id: int, authors: list[int] | None, wanted: int
+) -> int | None:
+    """The `wanted`-th newest id among the posts of `authors` (default: the owner and the
+    accounts they follow), or None when they have fewer posts."""
+    if authors is None:
+        authors = [owner_id, *await db.scalars(_FOLLOWED, {"owner": owner_id})]
+    newest: list[int] = []
+    for author in dict.fromkeys(authors):
+        newest += await db.scalars(_NEWEST_OF, {"author": author, "n": wanted})
+    if len(newest) < wanted:
+        return None
+    return heapq.nlargest(wanted, newest)[-1]
+
+
+_FOLLOWED = sa.select(follows.c.target_account_id).where(
+    follows.c.account_id == sa.bindparam("owner", type_=sa.BigInteger)
+)
+_NEWEST_OF = (
+    sa.select(statuses.c.id)
+    .where(statuses.c.account_id == sa.bindparam("author", type_=sa.BigInteger))
+    .order_by(statuses.c.id.desc())
+    .limit(sa.bindparam("n", type_=sa.Integer))
+)
 
 
 async def public_timeline(

@@ -197,3 +197,34 @@ async def test_pages_of_followers_skip_inactive_ones_and_go_on(
                 break
         await sub.close()
         assert sorted(heard) == sorted((f"timeline:{f.id}", s["id"]) for f in (fans[2], fans[4]))
+
+
+async def test_a_rebuild_bounded_by_each_authors_newest_posts_finds_the_same_entries(
+    client: httpx.AsyncClient, roost: Roost, alice: User, bob: User, make_user: MakeUser
+) -> None:
+    """feed_entries_for bounds its read below by the authors' newest posts (a cutoff) when
+    they have enough of them; replies that do not belong in the feed still drop out, and
+    what it returns is what the unbounded read returns."""
+    from roost.timelines.queries import feed_entries_for
+
+    carol, dave = await make_user("carol"), await make_user("dave")
+    await follow(client, alice, bob)
+    await follow(client, alice, carol)
+    posted = []
+    for i in range(6):
+        posted.append(int((await post(client, bob, f"bob {i}"))["id"]))
+        posted.append(int((await post(client, carol, f"carol {i}"))["id"]))
+    mine = int((await post(client, alice, "alice"))["id"])
+    # The newest posts: replies to someone alice does not follow stay out of her feed.
+    for i in range(4):
+        await post(
+            client, bob, f"@dave reply {i}", in_reply_to_id=(await post(client, dave, "d"))["id"]
+        )
+    everything = await feed_entries_for(roost.db, alice.id)  # fewer than 1,600: no cutoff
+    assert [sid for sid, _ in everything] == [mine, *reversed(posted)]
+    for limit in (1, 3, 5, 13):
+        assert await feed_entries_for(roost.db, alice.id, limit=limit) == everything[:limit]
+    assert (
+        await feed_entries_for(roost.db, alice.id, authors=[carol.id], limit=2)
+        == [(sid, carol.id) for sid in reversed(posted[1::2])][:2]
+    )
