@@ -110,6 +110,45 @@ def checks(results: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def _larger_runs(results: dict[str, Any], source: str) -> list[str]:
+    """Other results files in bench/results that measured the home timeline at more posts
+    than this run (`--sizes ...,10000000`): their scaling rows, each with its own ceiling."""
+    top = max((s["posts"] for r in results["backends"].values() for s in r["scaling"]), default=0)
+    rows = []
+    for f in sorted((ROOT / "bench" / "results").glob("*.json")):
+        if f.name == Path(source).name:
+            continue
+        other = json.loads(f.read_text())
+        run = f"`{f.name}` ({other['git']['commit'][:7]})"
+        for b, r in other.get("backends", {}).items():
+            if not any(s["posts"] > top for s in r.get("scaling", [])):
+                continue
+            ceiling = r.get("ceiling", {}).get("rps")
+            for s in r["scaling"]:
+                rows.append(
+                    [
+                        f"{s['posts']:,}",
+                        b,
+                        f"{s['rps']:,.0f}",
+                        s["p50_ms"],
+                        s["p99_ms"],
+                        s["cold_ms"],
+                        s.get("rss_mb"),
+                        f"{ceiling:,.0f}" if ceiling else "",
+                        run,
+                    ]
+                )
+    if not rows:
+        return []
+    head = ["posts", "backend", "req/s", "p50 ms", "p99 ms", "first read ms", "web RSS MiB"]
+    return [
+        "Larger sizes, from separate runs (each with the hello-world ceiling of its own run):",
+        "",
+        _table([*head, "ceiling req/s", "run"], rows),
+        "",
+    ]
+
+
 def _table(head: list[str], rows: list[list[Any]]) -> str:
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
@@ -250,6 +289,7 @@ def markdown(results: dict[str, Any], source: str) -> str:
         ),
         "",
     ]
+    out += _larger_runs(results, source)
     out += ["## Fan-out", "", "![Fan-out time against followers](benchmarks/fanout.png)", ""]
     rows = [
         [
