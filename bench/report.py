@@ -112,7 +112,7 @@ def checks(results: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _larger_runs(results: dict[str, Any], source: str) -> list[str]:
     """Other results files in bench/results that measured the home timeline at more posts
-    than this run (`--sizes ...,10000000`): their scaling rows, each with its own ceiling."""
+    than this run (`--sizes ...,10000000`): those sizes' rows, each with its own ceiling."""
     top = max((s["posts"] for r in results["backends"].values() for s in r["scaling"]), default=0)
     rows = []
     for f in sorted((ROOT / "bench" / "results").glob("*.json")):
@@ -125,6 +125,8 @@ def _larger_runs(results: dict[str, Any], source: str) -> list[str]:
                 continue
             ceiling = r.get("ceiling", {}).get("rps")
             for s in r["scaling"]:
+                if s["posts"] <= top:
+                    continue  # this run measured those sizes itself
                 rows.append(
                     [
                         f"{s['posts']:,}",
