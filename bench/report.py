@@ -110,6 +110,12 @@ def checks(results: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def _scaling_cells(backend: str, s: dict[str, Any]) -> list[Any]:
+    """A home-timeline-against-size row: posts, backend, req/s, p50, p99, first read, RSS."""
+    return [f"{s['posts']:,}", backend, f"{s['rps']:,.0f}", s["p50_ms"], s["p99_ms"],
+            s["cold_ms"], s.get("rss_mb")]  # fmt: skip
+
+
 def _larger_runs(results: dict[str, Any], source: str) -> list[str]:
     """Other results files in bench/results that measured the home timeline at more posts
     than this run (`--sizes ...,10000000`): those sizes' rows, each with its own ceiling."""
@@ -127,19 +133,7 @@ def _larger_runs(results: dict[str, Any], source: str) -> list[str]:
             for s in r["scaling"]:
                 if s["posts"] <= top:
                     continue  # this run measured those sizes itself
-                rows.append(
-                    [
-                        f"{s['posts']:,}",
-                        b,
-                        f"{s['rps']:,.0f}",
-                        s["p50_ms"],
-                        s["p99_ms"],
-                        s["cold_ms"],
-                        s.get("rss_mb"),
-                        f"{ceiling:,.0f}" if ceiling else "",
-                        run,
-                    ]
-                )
+                rows.append([*_scaling_cells(b, s), f"{ceiling:,.0f}" if ceiling else "", run])
     if not rows:
         return []
     head = ["posts", "backend", "req/s", "p50 ms", "p99 ms", "first read ms", "web RSS MiB"]
@@ -262,16 +256,7 @@ def markdown(results: dict[str, Any], source: str) -> str:
         "",
     ]
     rows = [
-        [
-            f"{s['posts']:,}",
-            b,
-            f"{s['rps']:,.0f}",
-            s["p50_ms"],
-            s["p99_ms"],
-            s["cold_ms"],
-            s.get("rss_mb"),
-            s.get("peak_rss_mb"),
-        ]
+        [*_scaling_cells(b, s), s.get("peak_rss_mb")]
         for b, r in backends.items()
         for s in r["scaling"]
     ]
