@@ -16,7 +16,7 @@ from roost.db import Database, Transaction
 from roost.errors import Invalid
 from roost.graph.actions import accept_all_follow_requests
 from roost.ids import new_id
-from roost.oauth.actions import IssuedToken, issue_token, revoked
+from roost.oauth.actions import IssuedToken, issue_token, revoke_tokens
 from roost.oauth.queries import token_hash
 from roost.oauth.tables import apps, tokens
 from roost.text.parse import extract_mentions, render_html
@@ -430,16 +430,7 @@ async def do_end_web_session(db: Database, token: str) -> str | None:
     or None when it was unknown. Only app-less tokens can be revoked this way."""
     key = token_hash(token)
     async with db.transaction() as tx:
-        ended = await tx.scalars(
-            tokens.update()
-            .where(
-                tokens.c.token_hash == key, tokens.c.app_id.is_(None), tokens.c.revoked_at.is_(None)
-            )
-            .values(revoked_at=utcnow(), refresh_hash=None)
-            .returning(tokens.c.id)
-        )
-        for token_id in ended:
-            revoked(tx, token_id, key)
+        await revoke_tokens(tx, tokens.c.token_hash == key, tokens.c.app_id.is_(None))
     return key
 
 
@@ -471,18 +462,10 @@ async def do_change_password(
         )
         if result.rowcount != 1:
             raise ValidationFailed([("current_password", "ERR_INVALID", "is invalid")])
-        others = [tokens.c.account_id == account_id, tokens.c.revoked_at.is_(None)]
+        others = [tokens.c.account_id == account_id]
         if keep_token is not None:
             others.append(tokens.c.token_hash != token_hash(keep_token))
-        ended = await tx.fetch_all(
-            tokens.update()
-            .where(*others)
-            .values(revoked_at=utcnow(), refresh_hash=None)
-            .returning(tokens.c.id, tokens.c.token_hash)
-        )
-        for row in ended:
-            revoked(tx, row.id, str(row.token_hash))
-    return [str(row.token_hash) for row in ended]
+        return await revoke_tokens(tx, *others)
 
 
 async def do_set_locale(db: Database, account_id: int, locale: str) -> None:

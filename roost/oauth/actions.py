@@ -65,6 +65,22 @@ def revoked(tx: Transaction, token_id: int, hashed: str) -> None:
     tx.publish(f"timeline:access_token:{token_id}", encode_event(Event(event="kill")))
 
 
+async def revoke_tokens(
+    tx: Transaction, *where: sa.ColumnElement[bool], now: Any = None
+) -> list[str]:
+    """Revoke the unrevoked tokens matching `where` (and their refresh tokens) inside `tx`,
+    telling every process once it commits (`revoked`); returns their hashes."""
+    ended = await tx.fetch_all(
+        sa.update(tokens)
+        .where(*where, tokens.c.revoked_at.is_(None))
+        .values(revoked_at=now or utcnow(), refresh_hash=None)
+        .returning(tokens.c.id, tokens.c.token_hash)
+    )
+    for row in ended:
+        revoked(tx, row.id, str(row.token_hash))
+    return [str(row.token_hash) for row in ended]
+
+
 async def issue_token(
     tx: Transaction,
     *,
@@ -376,14 +392,8 @@ async def do_refresh_token(
             scopes = wanted
         if row.account_id is not None and not await _account_usable(tx, row.account_id):
             raise invalid_grant("The account cannot sign in")
-        result = await tx.execute(
-            sa.update(tokens)
-            .where(tokens.c.id == row.id, tokens.c.revoked_at.is_(None))
-            .values(revoked_at=now, refresh_hash=None)
-        )
-        if result.rowcount != 1:
+        if not await revoke_tokens(tx, tokens.c.id == row.id, now=now):
             raise invalid_grant("The refresh token is invalid")
-        revoked(tx, row.id, str(row.token_hash))
         issued = await issue_token(
             tx, account_id=row.account_id, app_id=app.id, scopes=" ".join(scopes), refresh=True
         )
@@ -408,10 +418,5 @@ async def do_revoke_token(db: Database, *, app: OAuthApp, token: str) -> str | N
                 "unauthorized_client", "You are not authorized to revoke this token", status=403
             )
         if row.revoked_at is None:
-            await tx.execute(
-                sa.update(tokens)
-                .where(tokens.c.id == row.id)
-                .values(revoked_at=utcnow(), refresh_hash=None)
-            )
-            revoked(tx, row.id, str(row.token_hash))
+            await revoke_tokens(tx, tokens.c.id == row.id)
     return str(row.token_hash)
