@@ -2,7 +2,7 @@
 
 Users have power-law popularity (Zipf-weighted follow targets) and activity; following
 counts are log-normal. Posts come in independent chunks of CHUNK posts, so chunks can be
-generated (and their HTML rendered with roost.text.parse.render_html, as do_post_status
+generated (and their HTML rendered with roost.text.render.render_html, as do_post_status
 renders it) in parallel processes and cached on disk: rendering costs ~0.2 ms a post.
 Ids are Roost-style (unix ms << 16 | sequence) from fixed anchors in the past, so the same
 seed gives the same rows on every run and every backend.
@@ -210,7 +210,7 @@ def make_chunk(net: Network, k: int) -> Chunk:
     """Posts k*CHUNK .. (k+1)*CHUNK-1: 80% posts, 15% replies (to a recent post of the same
     chunk), 5% boosts; visibility 88% public, 7% unlisted, 5% followers-only; ~0.3
     favourites each."""
-    from roost.text.parse import render_html
+    from roost.text.render import render_html
 
     rng = random.Random(f"chunk-{net.seed}-{net.size}-{k}")
     cum = net.activity_cum()

@@ -19,7 +19,8 @@ from roost.ids import new_id
 from roost.oauth.actions import IssuedToken, issue_token, revoke_tokens
 from roost.oauth.queries import token_hash
 from roost.oauth.tables import apps, tokens
-from roost.text.parse import extract_mentions, render_html
+from roost.text.entities import extract_mentions
+from roost.text.render import render_html
 from roost.timeutil import utcnow
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_]+$")

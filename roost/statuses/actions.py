@@ -42,7 +42,9 @@ from roost.statuses.tables import (
     statuses,
     tags,
 )
-from roost.text.parse import extract_entities, render_html, weighted_length
+from roost.text.entities import extract_entities
+from roost.text.length import weighted_length
+from roost.text.render import render_html
 from roost.timelines.tables import home_feed
 from roost.timeutil import utcnow
 

@@ -16,7 +16,7 @@ from roost.errors import NotFound
 from roost.statuses import actions
 from roost.statuses.queries import render_status
 from roost.statuses.tables import VISIBILITIES
-from roost.text.parse import weighted_length
+from roost.text.length import weighted_length
 from roost.web.render import (
     Page,
     form_str,
