@@ -27,11 +27,11 @@ from bench.config import Config, post_texts
 from bench.profile import summarise
 from bench.sqltrace import Call, trace
 from roost.accounts.passwords import hash_password
-from roost.app import Roost
 from roost.backends import build_backends
 from roost.db import Database
 from roost.db.migrate import upgrade
 from roost.feeds import FEED_CAP
+from roost.instance import Roost
 from roost.jobs.tables import jobs
 
 Log = Callable[[str], None]

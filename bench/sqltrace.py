@@ -10,8 +10,9 @@ import httpx
 from sqlalchemy import event
 
 from bench.gen import BASE_URL
-from roost.app import Roost, create_app
+from roost.app import create_app
 from roost.config import Settings
+from roost.instance import Roost
 
 Call = tuple[str, str, str, str, dict[str, str] | None]  # name, method, path, token, form
 
@@ -34,7 +35,7 @@ async def trace(settings: Settings, calls: list[Call], repeat: int = 5) -> dict[
     def fast(statement: str, ms: float) -> None:  # reads run through the driver directly
         log.append((ms, " ".join(statement.split())))
 
-    roost.db.trace = fast
+    roost.db.connections.trace = fast
     for engine in roost.db.sync_engines():
         event.listen(engine, "before_cursor_execute", before)
         event.listen(engine, "after_cursor_execute", after)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import secrets
 from collections.abc import Awaitable, Callable
 from typing import Annotated, TypeVar
@@ -25,6 +26,13 @@ app.add_typer(tokens_app, name="tokens")
 app.add_typer(emoji_app, name="emoji")
 console = Console(stderr=True)
 T = TypeVar("T")
+
+
+@app.callback()
+def _private_files() -> None:
+    # Before any command creates the data dir, the database (emails, password hashes,
+    # client secrets), its WAL files or secret_key: they are the owner's alone (0700/0600).
+    os.umask(0o077)
 
 
 def _settings() -> Settings:
@@ -64,11 +72,10 @@ def serve(
     ] = False,
 ) -> None:
     """Serve Roost over HTTP (applies pending database migrations first)."""
-    import os
-
     import uvicorn
 
     from roost.db.migrate import upgrade_sync
+    from roost.logs import uvicorn_log_config
 
     settings = _settings()
     if workers > 1 and not settings.redis_url:
@@ -94,6 +101,7 @@ def serve(
         log_level="info",
         proxy_headers=True,
         server_header=False,
+        log_config=uvicorn_log_config(),  # tokens in query strings are redacted
     )
 
 
@@ -105,8 +113,8 @@ def worker(
     import logging
     import signal
 
-    from roost.app import Roost
     from roost.db.migrate import upgrade
+    from roost.instance import Roost
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = _settings()

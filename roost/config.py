@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
 Registrations = Literal["open", "approval", "closed"]
+SqliteSync = Literal["normal", "full"]
 
 
 def _bool(value: str | None, default: bool = False) -> bool:
@@ -46,6 +48,9 @@ class Settings:
     job_lease: float = 30.0
     # Run the job worker inside `roost serve` (off with --no-worker).
     in_process_worker: bool = True
+    # SQLite's `PRAGMA synchronous`: with "normal" a committed post survives a crash of the
+    # process; with "full" a power loss too (docs/operations.md has the cost of each).
+    sqlite_sync: SqliteSync = "normal"
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -69,6 +74,9 @@ class Settings:
                 f"ROOST_REGISTRATIONS must be open, approval or closed, not {registrations!r}"
             )
         domain = e.get("ROOST_DOMAIN", "localhost:8000")
+        sqlite_sync = e.get("ROOST_SQLITE_SYNC", "normal").strip().lower() or "normal"
+        if sqlite_sync not in ("normal", "full"):
+            raise ValueError(f"ROOST_SQLITE_SYNC must be normal or full, not {sqlite_sync!r}")
         return cls(
             domain=domain,
             data_dir=data_dir,
@@ -88,6 +96,7 @@ class Settings:
             job_lease=float(e.get("ROOST_JOB_LEASE", "30")),
             fanout_batch=int(e.get("ROOST_FANOUT_BATCH", "1000")),
             in_process_worker=not _bool(e.get("ROOST_NO_WORKER")),
+            sqlite_sync=sqlite_sync,  # type: ignore[arg-type]  # checked just above
         )
 
     def with_secret(self) -> Settings:
@@ -96,12 +105,27 @@ class Settings:
             return self
         path = self.data_dir / "secret_key"
         if path.exists():
-            return replace(self, secret_key=path.read_text().strip())
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+            return replace(self, secret_key=_read_key(path))
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         key = secrets.token_urlsafe(48)
-        path.write_text(key + "\n")
-        path.chmod(0o600)
+        try:
+            # 0600 from creation: written, then chmod-ed, it would be readable meanwhile.
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process (`roost worker`) made it first
+            return replace(self, secret_key=_read_key(path))
+        with os.fdopen(fd, "w") as file:
+            file.write(key + "\n")
         return replace(self, secret_key=key)
+
+
+def _read_key(path: Path) -> str:
+    """The key in `path`, waiting a moment for a process that is writing it right now."""
+    for _ in range(50):
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.01)
+    raise ValueError(f"{path} is empty: remove it to have a new secret key made")
 
 
 def _is_local(domain: str) -> bool:

@@ -19,11 +19,12 @@ import sqlalchemy as sa
 
 from roost.accounts.actions import do_create_account
 from roost.accounts.passwords import use_fast_hashing
-from roost.app import Roost, create_app
+from roost.app import create_app
 from roost.config import Settings, normalise_database_url
 from roost.db import Database
 from roost.db.migrate import upgrade
 from roost.db.schema import metadata
+from roost.instance import Roost
 from roost.jobs.worker import Worker
 from roost.oauth.actions import do_create_token
 
@@ -105,17 +106,13 @@ async def roost(db: Database, settings: Settings) -> AsyncIterator[Roost]:
 
 @asynccontextmanager
 async def variant(roost: Roost, **changes: Any) -> AsyncIterator[Roost]:
-    """Another Roost on the same database with some settings changed; closed afterwards,
-    and the database's hooks handed back to `roost`."""
-    db = roost.db
-    hooks = db.publisher, db.invalidator, db.job_waker
-    other = Roost(dataclasses.replace(roost.settings, **changes), db)
+    """Another Roost on the same database with some settings changed; closed afterwards."""
+    other = Roost(dataclasses.replace(roost.settings, **changes), roost.db)
     other.worker = Worker(other)
     try:
         yield other
     finally:
         await other.close()
-        db.publisher, db.invalidator, db.job_waker = hooks
 
 
 @pytest.fixture
@@ -126,12 +123,9 @@ async def client(roost: Roost) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     worker = roost.worker
     assert worker is not None
-    queued = [False]
-    roost.db.job_waker = lambda: queued.__setitem__(0, True)
 
     async def run_jobs(response: httpx.Response) -> None:
-        if queued[0]:
-            queued[0] = False
+        if worker.take_wake():
             await worker.run_pending()
 
     async with httpx.AsyncClient(

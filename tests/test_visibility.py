@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from roost.accounts.tables import accounts
-from roost.app import Roost
+from roost.instance import Roost
 from roost.timeutil import utcnow
 from tests.conftest import MakeUser, User
 

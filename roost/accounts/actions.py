@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -19,6 +19,7 @@ from roost.ids import new_id
 from roost.oauth.actions import IssuedToken, issue_token, revoke_tokens
 from roost.oauth.queries import token_hash
 from roost.oauth.tables import apps, tokens
+from roost.text.controls import clean_display_name
 from roost.text.entities import extract_mentions
 from roost.text.render import render_html
 from roost.timeutil import utcnow
@@ -149,7 +150,7 @@ async def insert_account(
             id=account_id,
             username=username,
             username_lower=username.lower(),
-            display_name=display_name,
+            display_name=clean_display_name(display_name),
             fields=[],
             locked=locked,
             created_at=now,
@@ -276,6 +277,8 @@ class ProfileChanges:
     privacy: str | None = None
     sensitive: bool | None = None
     language: str | None = None  # "" clears it
+    avatar: str | None = None  # an uploaded image's URL; "" removes the image
+    header: str | None = None
 
 
 def _check_profile(changes: ProfileChanges) -> list[tuple[str, str]] | None:
@@ -288,6 +291,8 @@ def _check_profile(changes: ProfileChanges) -> list[tuple[str, str]] | None:
         raise Invalid("Source privacy is not included in the list")
     if changes.language and not LANGUAGE_RE.match(changes.language):
         raise Invalid("Source language is not included in the list")
+    if any(len(url or "") > 500 for url in (changes.avatar, changes.header)):
+        raise Invalid("Image URL is too long")
     if changes.fields is None:
         return None
     # A field is one line; blank pairs are how clients delete a field.
@@ -310,6 +315,8 @@ async def do_update_credentials(
     """Apply profile and posting-preference changes in one transaction. The note and field
     values are stored as typed and as HTML (links, local mentions and hashtags). Unlocking
     the account accepts its pending follow requests, as Mastodon does."""
+    if changes.display_name is not None:
+        changes = replace(changes, display_name=clean_display_name(changes.display_name))
     fields = _check_profile(changes)
     texts = [changes.note or "", *(value for _, value in fields or [])]
     account_values: dict[str, object] = {
@@ -324,6 +331,10 @@ async def do_update_credentials(
         )
         if getattr(changes, name) is not None
     }
+    for kind in PROFILE_IMAGES:
+        url = getattr(changes, kind)
+        if url is not None:
+            account_values[kind] = url or None
     user_values: dict[str, object] = {}
     if changes.privacy is not None:
         user_values["default_visibility"] = changes.privacy

@@ -84,3 +84,13 @@ class Role(msgspec.Struct, kw_only=True):
 class CredentialAccount(Account, kw_only=True):
     source: Source
     role: Role | None = None
+
+
+class Preferences(msgspec.Struct, kw_only=True):
+    """An account's posting and reading defaults (`/api/v1/preferences`)."""
+
+    posting_visibility: str = msgspec.field(name="posting:default:visibility")
+    posting_sensitive: bool = msgspec.field(name="posting:default:sensitive")
+    posting_language: str | None = msgspec.field(name="posting:default:language")
+    expand_media: str = msgspec.field(name="reading:expand:media")
+    expand_spoilers: bool = msgspec.field(name="reading:expand:spoilers")

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import FromClause
 
-from roost.accounts.entities import Account, CredentialAccount, Field, Role, Source
+from roost.accounts.entities import Account, CredentialAccount, Field, Preferences, Role, Source
 from roost.accounts.tables import accounts, users
 from roost.db import Database
 from roost.db.prepared import any_of
@@ -221,3 +221,17 @@ async def render_shown_accounts(db: Database, ids: list[int], base_url: str) -> 
     rows = await db.fetch_all(sa.select(accounts).where(accounts.c.id.in_(wanted), account_shown()))
     by_id = {row.id: account_entity(row, base_url) for row in rows}
     return [by_id[i] for i in wanted if i in by_id]
+
+
+async def render_preferences(db: Database, account_id: int) -> Preferences:
+    """The posting and reading defaults of a local account."""
+    row = await db.fetch_one(sa.select(users).where(users.c.account_id == account_id))
+    if row is None:
+        raise NotFound()
+    return Preferences(
+        posting_visibility=row.default_visibility,
+        posting_sensitive=bool(row.default_sensitive),
+        posting_language=row.default_language,
+        expand_media=row.expand_media,
+        expand_spoilers=bool(row.expand_spoilers),
+    )

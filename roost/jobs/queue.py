@@ -46,7 +46,7 @@ async def enqueue(
     row = {"id": job_id, "kind": kind, "payload": payload, "state": "queued",
            "run_at": run_at, "created_at": now}  # fmt: skip
     await tx.execute(_INSERT, [row])
-    tx.jobs_enqueued = True
+    tx.wake_jobs()
     return job_id
 
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from roost.app import Roost
+from roost.jobs.context import JobContext
 
-JobHandler = Callable[["Roost", dict[str, Any]], Awaitable[None]]
-BatchHandler = Callable[["Roost", list[dict[str, Any]]], Awaitable[None]]
+JobHandler = Callable[[JobContext, dict[str, Any]], Awaitable[None]]
+BatchHandler = Callable[[JobContext, list[dict[str, Any]]], Awaitable[None]]
 HANDLERS: dict[str, JobHandler] = {}
 # Kinds whose consecutive jobs a worker may run in one call (see Worker.run_once).
 BATCH_HANDLERS: dict[str, BatchHandler] = {}

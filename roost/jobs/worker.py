@@ -8,13 +8,10 @@ import logging
 import os
 import socket
 import traceback
-from typing import TYPE_CHECKING
 
 from roost.jobs import queue
+from roost.jobs.context import JobContext
 from roost.jobs.registry import BATCH_HANDLERS, BatchHandler, load_handlers
-
-if TYPE_CHECKING:
-    from roost.app import Roost
 
 log = logging.getLogger("roost.worker")
 
@@ -23,13 +20,13 @@ class Worker:
     """Claims and runs jobs until stopped. Wake it with `wake()` after enqueueing."""
 
     def __init__(
-        self, roost: Roost, *, batch: int = 10, poll: float = 1.0, lease: float | None = None
+        self, context: JobContext, *, batch: int = 10, poll: float = 1.0, lease: float | None = None
     ) -> None:
-        self.roost = roost
+        self.context = context
         self.name = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self.batch = batch
         self.poll = poll
-        self.lease = lease if lease is not None else roost.settings.job_lease
+        self.lease = lease if lease is not None else context.settings.job_lease
         self.handlers = load_handlers()
         self.batch_handlers = BATCH_HANDLERS
         self._wake = asyncio.Event()
@@ -37,6 +34,12 @@ class Worker:
 
     def wake(self) -> None:
         self._wake.set()
+
+    def take_wake(self) -> bool:
+        """Was it woken since the last call? (Tests run the jobs a request queued.)"""
+        woken = self._wake.is_set()
+        self._wake.clear()
+        return woken
 
     def stop(self) -> None:
         self._stopping.set()
@@ -63,7 +66,7 @@ class Worker:
 
         Consecutive jobs of a kind with a batch handler (fan-out) run in one call: a burst
         of posts is fanned out with one feed transaction instead of one per post."""
-        jobs = await queue.claim(self.roost.db, self.name, limit=self.batch, lease=self.lease)
+        jobs = await queue.claim(self.context.db, self.name, limit=self.batch, lease=self.lease)
         start = 0
         while start < len(jobs):
             kind = jobs[start].kind
@@ -91,12 +94,12 @@ class Worker:
         then fails or retries on its own, and a bad job cannot hold the others back)."""
         heartbeat = asyncio.create_task(self._heartbeat(*(j.id for j in jobs)))
         try:
-            await many(self.roost, [j.payload for j in jobs])
+            await many(self.context, [j.payload for j in jobs])
         except Exception as exc:
             log.warning("%d %s jobs failed together (%s); running them one by one",
                         len(jobs), jobs[0].kind, exc)  # fmt: skip
         else:
-            await queue.complete_many(self.roost.db, [j.id for j in jobs])
+            await queue.complete_many(self.context.db, [j.id for j in jobs])
             return
         finally:
             heartbeat.cancel()
@@ -109,12 +112,12 @@ class Worker:
         try:
             if handler is None:
                 raise LookupError(f"no handler for job kind {job.kind!r}")
-            await handler(self.roost, job.payload)
+            await handler(self.context, job.payload)
         except Exception as exc:
-            state = await queue.fail(self.roost.db, job, "".join(traceback.format_exception(exc)))
+            state = await queue.fail(self.context.db, job, "".join(traceback.format_exception(exc)))
             log.warning("job %s (%s) failed, now %s: %s", job.id, job.kind, state, exc)
         else:
-            await queue.complete(self.roost.db, job.id)
+            await queue.complete(self.context.db, job.id)
         finally:
             heartbeat.cancel()
 
@@ -123,6 +126,6 @@ class Worker:
             await asyncio.sleep(self.lease / 3)
             for job_id in job_ids:
                 try:
-                    await queue.extend_lease(self.roost.db, job_id, self.name, self.lease)
+                    await queue.extend_lease(self.context.db, job_id, self.name, self.lease)
                 except Exception:
                     log.exception("could not extend the lease of job %s", job_id)

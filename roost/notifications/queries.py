@@ -15,8 +15,10 @@ from roost.graph.queries import mute_active
 from roost.graph.tables import blocks, mutes
 from roost.notifications.entities import Notification
 from roost.notifications.tables import NOTIFICATION_TYPES, notifications
-from roost.statuses.queries import render_statuses, visible_to
+from roost.statuses.queries import visible_to
+from roost.statuses.renderer import StatusRenderer
 from roost.statuses.tables import statuses
+from roost.statuses.visible import Visible
 from roost.timelines.queries import Paging
 from roost.timeutil import iso
 
@@ -91,12 +93,16 @@ async def unread_count(db: Database, viewer_id: int, since_id: int | None) -> in
 
 
 async def render_notifications(
-    db: Database, viewer_id: int, rows: Sequence[Any], base_url: str
+    renderer: StatusRenderer, viewer_id: int, rows: Sequence[Any]
 ) -> list[Notification]:
-    """Notification entities with their accounts and statuses, in a fixed number of queries."""
-    accounts = await render_accounts(db, {r.from_account_id for r in rows}, base_url)
-    status_ids = [r.status_id for r in rows if r.status_id is not None]
-    rendered = {int(s.id): s for s in await render_statuses(db, viewer_id, status_ids, base_url)}
+    """Notification entities with their accounts and statuses, in a fixed number of queries.
+    `rows` come from `list_notifications` or `access_notification`, which let through only
+    notifications whose status the viewer may see."""
+    accounts = await render_accounts(
+        renderer.db, {r.from_account_id for r in rows}, renderer.base_url
+    )
+    status_ids = Visible(viewer_id, [r.status_id for r in rows if r.status_id is not None])
+    rendered = {int(s.id): s for s in await renderer.render(status_ids)}
     out = []
     for r in rows:
         account = accounts.get(r.from_account_id)

@@ -345,6 +345,9 @@ async def do_delete_status(db: Database, actor_id: int, status_id: int) -> Any:
         if row is None or row.reblog_of_id is not None:
             raise NotFound()
         if row.account_id != actor_id:
+            # Someone else's post: 403 only if the actor may see it, else 404 as for a
+            # missing one, so the answer does not tell that a hidden post exists.
+            await access_status(db, actor_id, status_id)
             raise Forbidden("This action is not allowed")
         # Reblogs of this status vanish with it; their authors' counts drop too.
         rebloggers = await tx.fetch_all(

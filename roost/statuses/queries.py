@@ -18,15 +18,13 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import FromClause
 
 from roost.accounts.tables import accounts
-from roost.cache import Cache
 from roost.db import Database
 from roost.db.prepared import any_of
 from roost.errors import NotFound
 from roost.graph.queries import mute_active
 from roost.graph.tables import blocks, follows, mutes
-from roost.statuses.entities import Status
-from roost.statuses.render import render_statuses
-from roost.statuses.tables import mentions, statuses
+from roost.statuses.tables import favourites, mentions, statuses
+from roost.statuses.visible import Visible
 from roost.timeutil import utcnow
 
 
@@ -183,12 +181,42 @@ async def access_status(db: Database, viewer_id: int | None, status_id: int) -> 
     return row
 
 
-async def visible_ids(db: Database, viewer_id: int | None, ids: Sequence[int]) -> set[int]:
-    """Which of `ids` the viewer may see (one query)."""
+async def visible_ids(
+    db: Database, viewer_id: int | None, ids: Sequence[int], *, hide_muted: bool = False
+) -> Visible:
+    """Those of `ids` the viewer may see (and, with `hide_muted`, has not muted), in the
+    order given (one query)."""
     if not ids:
-        return set()
-    stmt = visible_among(viewer_id is None, hide_muted=False)
-    return set(await db.scalars(stmt, {"ids": list(ids), **timeline_params(viewer_id)}))
+        return Visible(viewer_id, ())
+    stmt = visible_among(viewer_id is None, hide_muted=hide_muted)
+    found = set(await db.scalars(stmt, {"ids": list(ids), **timeline_params(viewer_id)}))
+    return Visible(viewer_id, [i for i in dict.fromkeys(ids) if i in found])
+
+
+async def access_interactions(
+    db: Database,
+    viewer_id: int | None,
+    status_id: int,
+    kind: str,
+    *,
+    max_id: int | None,
+    since_id: int | None,
+    limit: int,
+) -> list[tuple[int, int]]:
+    """Who boosted (`kind` "reblogs") or favourited ("favourites") a status the viewer may
+    see, newest first: (row id for paging, account id); NotFound for a status they may not."""
+    await access_status(db, viewer_id, status_id)
+    if kind == "reblogs":
+        row_id, account_id, of = statuses.c.id, statuses.c.account_id, statuses.c.reblog_of_id
+    else:
+        row_id, account_id, of = favourites.c.id, favourites.c.account_id, favourites.c.status_id
+    query = sa.select(row_id, account_id).where(of == status_id)
+    if max_id is not None:
+        query = query.where(row_id < max_id)
+    if since_id is not None:
+        query = query.where(row_id > since_id)
+    rows: Sequence[Any] = await db.fetch_all(query.order_by(row_id.desc()).limit(limit))
+    return [(r[0], r[1]) for r in rows]
 
 
 @functools.cache
@@ -208,24 +236,14 @@ def visible_among(anonymous: bool, *, hide_muted: bool) -> sa.Select[Any]:
     return query.where(any_of(s.c.id, "ids"))
 
 
-async def render_status(
-    db: Database, viewer_id: int | None, status_id: int, base_url: str, cache: Cache | None = None
-) -> Status:
-    rendered = await render_statuses(db, viewer_id, [status_id], base_url, cache)
-    if not rendered:
-        raise NotFound()
-    return rendered[0]
-
-
 __all__ = [
+    "access_interactions",
     "access_status",
     "newest_first",
     "not_muted",
     "page",
     "page_params",
     "page_unbound",
-    "render_status",
-    "render_statuses",
     "timeline_params",
     "timeline_select",
     "timeline_unbound",

@@ -61,11 +61,11 @@ async def render_statuses(
     viewer_id: int | None,
     ids: Sequence[int],
     base_url: str,
-    cache: Cache | None = None,
+    cache: Cache,
 ) -> list[Status]:
     """Status entities for `ids` in that order, with a fixed number of queries however many.
 
-    Callers pass ids the viewer may see (timelines and access_* already filtered them).
+    Only `StatusRenderer` (roost.statuses.renderer) calls this, with ids the viewer may see.
     Queries: statuses + mentions + tags (only for cache misses), accounts, and the viewer's
     own favourites / reblogs / bookmarks / pins.
     """
@@ -79,7 +79,7 @@ async def render_statuses(
     if missing:
         built = await _build(db, missing, base_url)
         cores.update(built)
-        if cache is not None and built:
+        if built:
             await cache.add_many({status_key(k): _encode(v) for k, v in built.items()}, STATUS_TTL)
     rendered_accounts = await render_accounts(db, {c.account_id for c in cores.values()}, base_url)
     flags = await _viewer_flags(db, viewer_id, list(cores))
@@ -149,8 +149,8 @@ def tag_entity(name: str, base_url: str) -> StatusTag:
     return StatusTag(name=name, url=f"{base_url}/tags/{name}")
 
 
-async def _cached(cache: Cache | None, ids: list[int]) -> dict[int, Core]:
-    if cache is None or not ids:
+async def _cached(cache: Cache, ids: list[int]) -> dict[int, Core]:
+    if not ids:
         return {}
     found = {}
     for sid, raw in zip(ids, await cache.get_many([status_key(i) for i in ids]), strict=True):

@@ -1,8 +1,8 @@
 """One streaming client's streams, fed by one pub/sub subscription and rendered for it.
 
 Pub/sub messages carry ids only. Each listener renders what arrives for its own viewer,
-through the same visibility rules as every other read (`timeline_select`: visibility,
-blocks, mutes), and drops what its viewer may not see.
+through the same visibility rules as every other read (`StatusRenderer.visible`:
+visibility, blocks, mutes), and drops what its viewer may not see.
 """
 
 from __future__ import annotations
@@ -22,11 +22,10 @@ from roost.notifications.queries import access_notification, render_notification
 from roost.oauth.queries import Viewer
 from roost.pubsub import Event, Subscription, decode_event
 from roost.statuses.entities import Status
-from roost.statuses.queries import render_statuses, timeline_select
 from roost.streaming.streams import Stream, token_channel
 
 if TYPE_CHECKING:
-    from roost.app import Roost
+    from roost.instance import Roost
 
 log = logging.getLogger(__name__)
 _encoder = msgspec.json.Encoder()
@@ -169,23 +168,17 @@ class Listener:
 
     async def _status(self, raw_id: str) -> Status | None:
         """The status as the viewer's timelines would show it, or None if they would not."""
-        if not raw_id.isdigit():
+        if not (raw_id.isascii() and raw_id.isdigit()):
             return None
-        status_id = int(raw_id)
-        db = self.roost.db
-        query, s, _ = timeline_select(self.viewer_id)
-        if await db.scalar(query.where(s.c.id == status_id)) is None:
-            return None
-        found = await render_statuses(db, self.viewer_id, [status_id], self.roost.settings.base_url)
+        found = await self.roost.statuses.visible(self.viewer_id, [int(raw_id)], hide_muted=True)
         return found[0] if found else None
 
     async def _notification(self, raw_id: str) -> str | None:
-        if not raw_id.isdigit() or self.viewer_id is None:
+        if not (raw_id.isascii() and raw_id.isdigit()) or self.viewer_id is None:
             return None
-        db = self.roost.db
         try:
-            row = await access_notification(db, self.viewer_id, int(raw_id))
+            row = await access_notification(self.roost.db, self.viewer_id, int(raw_id))
         except NotFound:
             return None
-        found = await render_notifications(db, self.viewer_id, [row], self.roost.settings.base_url)
+        found = await render_notifications(self.roost.statuses, self.viewer_id, [row])
         return _encoder.encode(found[0]).decode() if found else None

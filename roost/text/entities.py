@@ -6,7 +6,8 @@ to mentions: one may name a remote account (``@bob@example.com``), usernames run
 characters, and an at sign right after "/" or "=", or inside a URL, starts no mention.
 
 All ``start``/``end`` indices are code-point offsets into the NFC-normalised text, as in
-twitter-text's conformance data.
+twitter-text's conformance data. No URL holds a bidirectional or zero-width control, and
+none can split a URL (see ``controls``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from roost.text.charclasses import letter_classes
+from roost.text.controls import control_near, has_stray_controls, without_controls
 from roost.text.normalise import nfc
 from roost.text.twitter import url_matches
 
@@ -84,7 +86,15 @@ _CASHTAG_RE = re.compile(
 def _urls(t: str) -> list[Entity]:
     if "." not in t:
         return []
-    return [Entity("url", url, start, end) for url, start, end in url_matches(t)]
+    found = url_matches(t)
+    # twitter-text ends a URL at a bidirectional or zero-width control, and keeps some in a
+    # host name, so URLs are found in the text without them; a span then covers the controls
+    # inside its URL, not those around it. Joiners inside emoji sequences and words, away
+    # from every URL, change no URL, and are too common to pay for finding them twice.
+    if has_stray_controls(t) or any(control_near(t, start, end) for _, start, end in found):
+        s, where = without_controls(t)
+        found = tuple((url, where[start], where[end - 1] + 1) for url, start, end in url_matches(s))
+    return [Entity("url", url, start, end) for url, start, end in found]
 
 
 def _mentions(t: str) -> list[Entity]:
@@ -160,7 +170,8 @@ def extract_cashtags(text: str) -> list[Entity]:
 
 
 def extract_urls(text: str) -> list[Entity]:
-    """URLs as twitter-text finds them, including scheme-less ones like ``example.com``."""
+    """URLs as twitter-text finds them, including scheme-less ones like ``example.com``,
+    except that bidirectional and zero-width controls neither end a URL nor appear in one."""
     return _urls(nfc(text))
 
 

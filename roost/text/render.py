@@ -8,6 +8,7 @@ from html import escape
 
 import nh3
 
+from roost.text.controls import isolate_embeddings
 from roost.text.entities import extract_entities
 from roost.text.links import hashtag_link, mention_link, url_link
 from roost.text.normalise import normalise
@@ -40,8 +41,10 @@ def render_html(
     that ``mention_url(acct)`` resolves, hashtags (``tag_url(name)``) and URLs become
     links in Mastodon's markup; everything else is escaped text. Cashtags stay text. The
     result passes through nh3 allowing only ``ALLOWED_TAGS``/``ALLOWED_ATTRIBUTES``.
+    Bidirectional embeddings and overrides become isolates, and URLs hold no controls, so
+    no link shows other text than where it leads.
     """
-    t = normalise(text)
+    t = isolate_embeddings(normalise(text))
     if not t.strip():
         return ""
     resolved: dict[str, str | None] = {}

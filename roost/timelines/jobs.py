@@ -16,20 +16,18 @@ import functools
 import logging
 from collections.abc import AsyncGenerator, Sequence
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 
 from roost.accounts.tables import accounts, users
 from roost.graph.tables import follows
+from roost.jobs.context import JobContext
 from roost.jobs.registry import batch_job, job
 from roost.pubsub import Event, encode_event
 from roost.statuses.tables import status_tags, statuses, tags
 from roost.timelines.queries import feed_entries_for
 from roost.timeutil import utcnow
-
-if TYPE_CHECKING:
-    from roost.app import Roost
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +36,9 @@ def _update(status_id: int) -> bytes:
     return encode_event(Event(event="update", id=str(status_id)))
 
 
-async def _recipients(roost: Roost, status: Any, original: Any | None) -> AsyncGenerator[list[int]]:
+async def _recipients(
+    ctx: JobContext, status: Any, original: Any | None
+) -> AsyncGenerator[list[int]]:
     """Followers who should get `status` in their home feed, in batches of `fanout_batch`.
 
     Mastodon's home rules: replies only reach those who also follow the replied-to account;
@@ -49,7 +49,7 @@ async def _recipients(roost: Roost, status: Any, original: Any | None) -> AsyncG
     """
     reply_to = status.in_reply_to_account_id
     stmt = _recipients_statement(
-        roost.settings.fanout_batch,
+        ctx.settings.fanout_batch,
         original is not None,
         status.visibility == "direct",
         reply_to is not None and reply_to != status.account_id,
@@ -59,13 +59,13 @@ async def _recipients(roost: Roost, status: Any, original: Any | None) -> AsyncG
         "original_author": original.account_id if original is not None else None,
         "status": status.id,
         "reply_to": reply_to,
-        "cutoff": utcnow() - timedelta(days=roost.settings.inactive_days),
+        "cutoff": utcnow() - timedelta(days=ctx.settings.inactive_days),
     }
 
     async def fetch(last: int) -> Sequence[Any]:
-        return await roost.db.fetch_all(stmt, {**params, "last": last})
+        return await ctx.db.fetch_all(stmt, {**params, "last": last})
 
-    size = roost.settings.fanout_batch
+    size = ctx.settings.fanout_batch
     pending: asyncio.Future[Sequence[Any]] | None = asyncio.ensure_future(fetch(0))
     try:
         while pending is not None:
@@ -153,13 +153,13 @@ _TAG_NAMES = (
 
 
 @job("fan_out")
-async def fan_out(roost: Roost, payload: dict[str, Any]) -> None:
+async def fan_out(ctx: JobContext, payload: dict[str, Any]) -> None:
     """Put a new status into its author's and recipients' home feeds; tell live streams."""
-    await fan_out_many(roost, [payload])
+    await fan_out_many(ctx, [payload])
 
 
 @batch_job("fan_out")
-async def fan_out_many(roost: Roost, payloads: list[dict[str, Any]]) -> None:
+async def fan_out_many(ctx: JobContext, payloads: list[dict[str, Any]]) -> None:
     """`fan_out` for several statuses: each reaches the feeds it would alone, but the
     feeds are written in one transaction (`FeedStore.push_many`). Consecutive posts mostly
     reach the same feeds, whose pages are then written (and on SQLite committed) once.
@@ -169,60 +169,60 @@ async def fan_out_many(roost: Roost, payloads: list[dict[str, Any]]) -> None:
     public: list[tuple[Any, Any, bytes]] = []
     for payload in payloads:
         status_id = int(payload["status_id"])
-        status = await roost.db.fetch_one(_STATUS, {"id": status_id})
+        status = await ctx.db.fetch_one(_STATUS, {"id": status_id})
         if status is None:
             continue  # deleted before the job ran
         original = None
         if status.reblog_of_id is not None:
-            original = await roost.db.fetch_one(_ORIGINAL, {"id": status.reblog_of_id})
+            original = await ctx.db.fetch_one(_ORIGINAL, {"id": status.reblog_of_id})
             if original is None:
                 continue
         author_id = status.account_id
         message = _update(status_id)
         owners = [author_id]  # the author's own feed rides with the first batch
-        if int(status.author_followers or 0) <= roost.settings.fanout_threshold:
-            async with contextlib.aclosing(_recipients(roost, status, original)) as batches:
+        if int(status.author_followers or 0) <= ctx.settings.fanout_threshold:
+            async with contextlib.aclosing(_recipients(ctx, status, original)) as batches:
                 async for batch in batches:
                     owners += batch
-                    if len(owners) >= roost.settings.fanout_batch:
-                        await roost.feeds.push(owners, status_id, author_id)
-                        await roost.pubsub.publish_many(
-                            [(f"timeline:{o}", message) for o in owners]
-                        )
+                    if len(owners) >= ctx.settings.fanout_batch:
+                        await ctx.feeds.push(owners, status_id, author_id)
+                        await ctx.pubsub.publish_many([(f"timeline:{o}", message) for o in owners])
                         owners = []
         if owners:
             pushes.append((owners, status_id, author_id))
             events += [(f"timeline:{o}", message) for o in owners]
         public.append((status, original, message))
-    await roost.feeds.push_many(pushes)
+    await ctx.feeds.push_many(pushes)
     if events:
-        await roost.pubsub.publish_many(events)
+        await ctx.pubsub.publish_many(events)
     for status, original, message in public:
-        await _publish_public(roost, status, original, message)
+        await _publish_public(ctx, status, original, message)
 
 
-async def _publish_public(roost: Roost, status: Any, original: Any | None, message: bytes) -> None:
+async def _publish_public(
+    ctx: JobContext, status: Any, original: Any | None, message: bytes
+) -> None:
     if status.visibility == "direct":
         from roost.statuses.tables import mentions
 
-        mentioned = await roost.db.scalars(
+        mentioned = await ctx.db.scalars(
             sa.select(mentions.c.account_id).where(mentions.c.status_id == status.id)
         )
-        await roost.pubsub.publish_many(
+        await ctx.pubsub.publish_many(
             [(f"timeline:direct:{a}", message) for a in [status.account_id, *mentioned]]
         )
         return
     if status.visibility != "public" or original is not None:
         return
-    names = await roost.db.scalars(_TAG_NAMES, {"id": status.id})
+    names = await ctx.db.scalars(_TAG_NAMES, {"id": status.id})
     channels = ["timeline:public", "timeline:public:local"]
     for name in names:
         channels += [f"timeline:hashtag:{name}", f"timeline:hashtag:{name}:local"]
-    await roost.pubsub.publish_many([(c, message) for c in channels])
+    await ctx.pubsub.publish_many([(c, message) for c in channels])
 
 
 @job("unfan_out")
-async def unfan_out(roost: Roost, payload: dict[str, Any]) -> None:
+async def unfan_out(ctx: JobContext, payload: dict[str, Any]) -> None:
     """Take deleted statuses (`entries`: [status_id, author_id] pairs) out of the feeds of
     their authors' followers, and send `delete` events."""
     entries: list[tuple[int, int]] = [(int(s), int(a)) for s, a in payload["entries"]]
@@ -230,52 +230,52 @@ async def unfan_out(roost: Roost, payload: dict[str, Any]) -> None:
     messages = [encode_event(Event(event="delete", id=str(s))) for s, _ in entries]
     last = 0
     owners_seen: list[int] = list(authors)
-    await roost.feeds.remove(authors, entries)
+    await ctx.feeds.remove(authors, entries)
     while True:
-        rows = await roost.db.fetch_all(
+        rows = await ctx.db.fetch_all(
             sa.select(follows.c.id, follows.c.account_id)
             .where(follows.c.target_account_id.in_(authors), follows.c.id > last)
             .order_by(follows.c.id)
-            .limit(roost.settings.fanout_batch)
+            .limit(ctx.settings.fanout_batch)
         )
         if not rows:
             break
         batch = [r.account_id for r in rows]
-        await roost.feeds.remove(batch, entries)
+        await ctx.feeds.remove(batch, entries)
         owners_seen += batch
         last = rows[-1].id
     channels = [f"timeline:{o}" for o in dict.fromkeys(owners_seen)]
     if payload.get("public"):
         channels += ["timeline:public", "timeline:public:local"]
-    await roost.pubsub.publish_many([(c, m) for c in channels for m in messages])
+    await ctx.pubsub.publish_many([(c, m) for c in channels for m in messages])
 
 
 @job("feed.merge")
-async def feed_merge(roost: Roost, payload: dict[str, Any]) -> None:
+async def feed_merge(ctx: JobContext, payload: dict[str, Any]) -> None:
     """After a follow: the followed account's recent posts into the follower's feed
     (with `replace`, first out of it: boosts were switched on or off)."""
     owner, author = int(payload["owner"]), int(payload["author"])
     if payload.get("replace"):
-        await roost.feeds.remove_author(owner, author)
-    following = await roost.db.scalar(
+        await ctx.feeds.remove_author(owner, author)
+    following = await ctx.db.scalar(
         sa.select(follows.c.id).where(
             follows.c.account_id == owner, follows.c.target_account_id == author
         )
     )
-    if following is None or await roost.feeds.page(owner, limit=1) is None:
+    if following is None or await ctx.feeds.page(owner, limit=1) is None:
         # Not (or no longer) following; or an absent feed, whose rebuild will include it.
         return
     entries = await feed_entries_for(
-        roost.db, owner, authors=[author], limit=40, reblogs=bool(payload.get("reblogs", True))
+        ctx.db, owner, authors=[author], limit=40, reblogs=bool(payload.get("reblogs", True))
     )
     if entries:
-        await roost.feeds.fill(owner, entries)
+        await ctx.feeds.fill(owner, entries)
 
 
 @job("feed.unmerge")
-async def feed_unmerge(roost: Roost, payload: dict[str, Any]) -> None:
+async def feed_unmerge(ctx: JobContext, payload: dict[str, Any]) -> None:
     """After an unfollow or block: the account's entries out of the owner's feed."""
-    await roost.feeds.remove_author(int(payload["owner"]), int(payload["author"]))
+    await ctx.feeds.remove_author(int(payload["owner"]), int(payload["author"]))
 
 
 def entries_of(rows: Sequence[Any]) -> list[list[int]]:

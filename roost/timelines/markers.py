@@ -38,6 +38,15 @@ async def access_markers(
     }
 
 
+async def last_read_id(db: Database, account_id: int, timeline: str) -> int | None:
+    """Where the account stopped reading `timeline` (None: never set)."""
+    return await db.scalar(  # type: ignore[no-any-return]  # a BIGINT column or None
+        sa.select(markers.c.last_read_id).where(
+            markers.c.account_id == account_id, markers.c.timeline == timeline
+        )
+    )
+
+
 async def do_save_markers(db: Database, account_id: int, positions: dict[str, int]) -> None:
     """Set markers (one transaction); each save bumps the marker's version."""
     now = utcnow()

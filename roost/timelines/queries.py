@@ -31,6 +31,7 @@ from roost.statuses.queries import (
     visible_ids,
 )
 from roost.statuses.tables import bookmarks, favourites, pins, status_tags, statuses, tags
+from roost.statuses.visible import Visible
 
 CONTEXT_LIMIT = 4096  # statuses considered in one thread
 
@@ -43,10 +44,12 @@ class Paging:
     limit: int = 20
 
 
-async def _ids(db: Database, query: sa.Select[Any], col: Any, paging: Paging) -> list[int]:
+async def _ids(
+    db: Database, viewer_id: int | None, query: sa.Select[Any], col: Any, paging: Paging
+) -> Visible:
     paged = page(query, col, max_id=paging.max_id, since_id=paging.since_id,
                  min_id=paging.min_id, limit=paging.limit)  # fmt: skip
-    return newest_first(await db.scalars(paged), paging.min_id)
+    return Visible(viewer_id, newest_first(await db.scalars(paged), paging.min_id))
 
 
 async def home_timeline(
@@ -56,7 +59,7 @@ async def home_timeline(
     paging: Paging,
     *,
     fanout_threshold: int = 250_000,
-) -> list[int]:
+) -> Visible:
     """The viewer's home timeline: their feed (rebuilt from SQL if absent) merged with the
     recent posts of followed accounts too big to fan out, with visibility, blocks and
     mutes applied. Over-fetches and pages on when entries turn out hidden."""
@@ -73,7 +76,7 @@ async def home_timeline(
         ids = await _feed_page(db, feeds, viewer_id, current)
         if not ids:
             break
-    return result[: paging.limit]
+    return Visible(viewer_id, result[: paging.limit])
 
 
 async def _ids_union(
@@ -261,18 +264,18 @@ async def public_timeline(
     *,
     remote: bool = False,
     only_media: bool = False,
-) -> list[int]:
+) -> Visible:
     """Public posts of this server, without reblogs and replies to others (Mastodon's rule)."""
     if remote or only_media:
         # No federation and no media yet: nothing here can match.
-        return []
+        return Visible(viewer_id, ())
     query, s, _ = timeline_select(viewer_id)
     query = query.where(
         s.c.visibility == "public",
         s.c.reblog_of_id.is_(None),
         sa.or_(s.c.in_reply_to_id.is_(None), s.c.in_reply_to_account_id == s.c.account_id),
     )
-    return await _ids(db, query, s.c.id, paging)
+    return await _ids(db, viewer_id, query, s.c.id, paging)
 
 
 async def tag_timeline(
@@ -285,10 +288,10 @@ async def tag_timeline(
     all_tags: list[str] | None = None,
     none_tags: list[str] | None = None,
     only_media: bool = False,
-) -> list[int]:
+) -> Visible:
     """Public posts with a hashtag (`any[]`, `all[]` and `none[]` as Mastodon has them)."""
     if only_media:
-        return []
+        return Visible(viewer_id, ())
     query, s, _ = timeline_select(viewer_id)
     wanted = [tag.lower(), *(t.lower() for t in any_tags or [])]
     query = query.where(
@@ -298,7 +301,7 @@ async def tag_timeline(
         query = query.where(s.c.id.in_(_tagged([name.lower()])))
     if none_tags:
         query = query.where(s.c.id.notin_(_tagged([n.lower() for n in none_tags])))
-    return await _ids(db, query, s.c.id, paging)
+    return await _ids(db, viewer_id, query, s.c.id, paging)
 
 
 def _tagged(names: list[str]) -> sa.Select[Any]:
@@ -325,10 +328,10 @@ async def account_timeline(
     exclude_reblogs: bool = False,
     only_media: bool = False,
     tagged: str | None = None,
-) -> list[int]:
+) -> Visible:
     """An account's posts as the viewer may see them (mutes don't apply on a profile)."""
     if only_media:
-        return []
+        return Visible(viewer_id, ())
     stmt = _account_statement(
         viewer_id is None, pinned, exclude_replies, exclude_reblogs, tagged is not None,
         paging.max_id is not None, paging.since_id is not None, paging.min_id is not None,
@@ -341,7 +344,7 @@ async def account_timeline(
     }
     if tagged is not None:
         params["tagged"] = [tagged.lower()]
-    return newest_first(await db.scalars(stmt, params), paging.min_id)
+    return Visible(viewer_id, newest_first(await db.scalars(stmt, params), paging.min_id))
 
 
 @functools.lru_cache(maxsize=512)
@@ -370,7 +373,7 @@ def _account_statement(
 
 async def interactions_timeline(
     db: Database, viewer_id: int, table: sa.Table, paging: Paging
-) -> tuple[list[int], list[int]]:
+) -> tuple[Visible, list[int]]:
     """The viewer's favourites or bookmarks, newest first: (status ids, row ids for paging)."""
     query, s, _ = timeline_select(viewer_id, hide_muted=False)
     query = (
@@ -383,7 +386,7 @@ async def interactions_timeline(
     rows = list(await db.fetch_all(paged))
     if paging.min_id is not None:
         rows.reverse()
-    return [r.id for r in rows], [r.row_id for r in rows]
+    return Visible(viewer_id, [r.id for r in rows]), [r.row_id for r in rows]
 
 
 FAVOURITES = favourites
@@ -404,9 +407,7 @@ def _conversation_statement() -> sa.Select[Any]:
     )
 
 
-async def context(
-    db: Database, viewer_id: int | None, status_id: int
-) -> tuple[list[int], list[int]]:
+async def context(db: Database, viewer_id: int | None, status_id: int) -> tuple[Visible, Visible]:
     """A thread around a status: (ancestors oldest first, descendants depth-first)."""
     root = await access_status(db, viewer_id, status_id)
     if root.reblog_of_id is not None:
@@ -430,11 +431,14 @@ async def context(
         current = stack.pop()
         descendants.append(current)
         stack.extend(reversed(children.get(current, [])))
-    allowed = await visible_ids(db, viewer_id, ancestors + descendants)
+    allowed = set(await visible_ids(db, viewer_id, ancestors + descendants))
     if viewer_id is not None:
         # Hide muted accounts' replies, as Mastodon does, but never the viewer's own.
         stmt = visible_among(False, hide_muted=True)
         params = {"ids": descendants, **timeline_params(viewer_id)}
         unmuted = set(await db.scalars(stmt, params)) if descendants else set()
         descendants = [d for d in descendants if d in unmuted]
-    return [a for a in ancestors if a in allowed], [d for d in descendants if d in allowed]
+    return (
+        Visible(viewer_id, [a for a in ancestors if a in allowed]),
+        Visible(viewer_id, [d for d in descendants if d in allowed]),
+    )

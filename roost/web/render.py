@@ -27,9 +27,10 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from roost.accounts.entities import CredentialAccount, CustomEmoji
 from roost.accounts.queries import render_credential_account
-from roost.app import Roost
 from roost.emojis.queries import IN_TEXT_RE
 from roost.errors import RoostError
+from roost.http.params import id_or_none
+from roost.instance import Roost
 from roost.oauth.queries import Viewer
 from roost.web.csrf import CsrfError, check_csrf, csrf_token, issue_csrf
 from roost.web.i18n import LOCALES, choose_locale, gettext_for, install_jinja, locale_of
@@ -271,7 +272,7 @@ async def read_form(page: Page) -> FormData:
     length = request.headers.get("content-length", "")
     ctype = request.headers.get("content-type", "")
     limit = MAX_UPLOAD_FORM if ctype.startswith("multipart/") else MAX_FORM
-    if length.isdigit() and int(length) > limit:
+    if length.isascii() and length.isdigit() and int(length) > limit:
         raise RoostError(page._("The form is too large."), status=413)
     try:
         form = await request.form(max_files=2, max_fields=100)
@@ -301,6 +302,4 @@ def form_str(
 
 def parse_id(value: str | None) -> int | None:
     """An id from a path or query; None for anything that cannot be one."""
-    if value is None or not value.isdigit() or len(value) > 19:
-        return None
-    return int(value)
+    return None if value is None else id_or_none(value)

@@ -58,8 +58,18 @@ def _resize(data: bytes, kind: str) -> tuple[bytes, str]:
     return out.getvalue(), ".png"
 
 
-async def store_profile_image(data_dir: Path, account_id: int, kind: str, data: bytes) -> str:
-    """Resize and save an uploaded avatar or header; returns its /media/... path."""
+@dataclass(frozen=True)
+class PreparedImage:
+    """An upload decoded, checked and re-encoded, not yet stored."""
+
+    kind: str
+    encoded: bytes
+    ext: str
+
+
+async def prepare_profile_image(kind: str, data: bytes) -> PreparedImage:
+    """Check and resize an uploaded avatar or header (Invalid if it cannot be one), storing
+    nothing: a form stores its images only once every part of it is valid."""
     if kind not in SIZES:
         raise Invalid("Image kind must be avatar or header")
     if not data:
@@ -67,13 +77,18 @@ async def store_profile_image(data_dir: Path, account_id: int, kind: str, data: 
     if len(data) > MAX_UPLOAD:
         raise Invalid(f"The image is too big (maximum is {MAX_UPLOAD // 1024 // 1024} MB)")
     encoded, ext = await anyio.to_thread.run_sync(_resize, data, kind)
-    relative = f"accounts/{kind}s/{account_id}-{secrets.token_hex(8)}{ext}"
+    return PreparedImage(kind, encoded, ext)
+
+
+async def store_profile_image(data_dir: Path, account_id: int, image: PreparedImage) -> str:
+    """Save a prepared avatar or header under a new name; returns its /media/... path."""
+    relative = f"accounts/{image.kind}s/{account_id}-{secrets.token_hex(8)}{image.ext}"
     path = media_root(data_dir) / relative
 
     def write() -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_bytes(encoded)
+        tmp.write_bytes(image.encoded)
         tmp.replace(path)
 
     await anyio.to_thread.run_sync(write)

@@ -8,7 +8,7 @@ import httpx
 import sqlalchemy as sa
 
 from roost.accounts.tables import accounts, users
-from roost.app import Roost
+from roost.instance import Roost
 from roost.timeutil import utcnow
 from tests.conftest import MakeUser, User
 

@@ -4,7 +4,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from roost.app import Roost
+from roost.instance import Roost
 from roost.oauth.tables import apps
 from tests.conftest import User
 

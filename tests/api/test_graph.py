@@ -10,8 +10,8 @@ import httpx
 import sqlalchemy as sa
 
 from roost.accounts.tables import accounts
-from roost.app import Roost
 from roost.graph.tables import follow_requests, follows, mutes
+from roost.instance import Roost
 from roost.notifications.tables import notifications
 from roost.timelines.queries import feed_entries_for
 from roost.timeutil import utcnow

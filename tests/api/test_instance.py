@@ -1,6 +1,6 @@
 import httpx
 
-from roost.app import Roost
+from roost.instance import Roost
 from tests.conftest import MakeUser
 
 

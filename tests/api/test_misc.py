@@ -6,7 +6,8 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from roost.app import Roost, create_app
+from roost.app import create_app
+from roost.instance import Roost
 from roost.statuses import actions
 from roost.statuses.tables import statuses
 from tests.api.test_statuses import post

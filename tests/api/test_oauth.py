@@ -17,8 +17,10 @@ import pytest
 import sqlalchemy as sa
 
 from roost.accounts.tables import accounts
-from roost.api.http import Api, ApiRequest, json_response
-from roost.app import Roost, create_app
+from roost.api.http import Api, ApiRequest
+from roost.app import create_app
+from roost.http.responses import json_response
+from roost.instance import Roost
 from roost.oauth.queries import TOKEN_CHANNEL, token_hash
 from roost.oauth.scopes import ALL_SCOPES, scope_allows
 from roost.oauth.tables import oauth_codes, tokens

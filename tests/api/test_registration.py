@@ -9,8 +9,9 @@ import httpx
 import sqlalchemy as sa
 
 from roost.accounts.tables import users
-from roost.app import Roost, create_app
+from roost.app import create_app
 from roost.ids import new_id
+from roost.instance import Roost
 from roost.oauth.actions import do_create_token
 from roost.oauth.tables import apps
 from roost.timeutil import utcnow

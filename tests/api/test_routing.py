@@ -9,7 +9,9 @@ from typing import Any
 import httpx
 from starlette.routing import BaseRoute, Match
 
-from roost.app import Roost, RouteIndex, create_app
+from roost.app import create_app
+from roost.http.routing import RouteIndex
+from roost.instance import Roost
 
 
 def _first_full(routes: list[BaseRoute], scope: dict[str, Any]) -> BaseRoute | None:

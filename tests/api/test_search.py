@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from roost.app import Roost
+from roost.instance import Roost
 from roost.statuses.tables import statuses
 from roost.timeutil import utcnow
 from tests.api.test_graph import post_status

@@ -6,8 +6,8 @@ from typing import Any
 
 import httpx
 
-from roost.app import Roost
 from roost.emojis.queries import do_add_custom_emoji
+from roost.instance import Roost
 from tests.conftest import User
 
 

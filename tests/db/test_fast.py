@@ -10,10 +10,10 @@ import pytest
 import sqlalchemy as sa
 
 from roost.accounts.tables import accounts
-from roost.app import Roost
 from roost.db import Database
 from roost.db.fast import plan
 from roost.db.prepared import any_of
+from roost.instance import Roost
 from tests.conftest import MakeUser
 
 pytestmark = pytest.mark.usefixtures("roost")
@@ -37,7 +37,7 @@ _STMT = (
 
 async def _slow(db: Database, stmt: Any, params: dict[str, Any]) -> list[tuple[Any, ...]]:
     """The same statement through SQLAlchemy's execution layer."""
-    return [tuple(r) for r in (await db._conn_execute(stmt, params)).all()]
+    return [tuple(r) for r in (await db.connections._conn_execute(stmt, params)).all()]
 
 
 async def test_rows_match_sqlalchemy_column_for_column(roost: Roost, make_user: MakeUser) -> None:
@@ -53,7 +53,7 @@ async def test_rows_match_sqlalchemy_column_for_column(roost: Roost, make_user: 
     for params in cases:
         fast = await db.fetch_all(_STMT, params)
         assert [tuple(r) for r in fast] == await _slow(db, _STMT, params)
-    assert db._plan(_STMT) is not None  # the reads above took the fast path
+    assert db.connections._plan(_STMT) is not None  # the reads above took the fast path
     rows = await db.fetch_all(_STMT, {"ids": [a.id, b.id]})
     first: Any = rows[0]
     assert first.username == "ann"
@@ -164,7 +164,9 @@ async def test_a_read_survives_its_postgresql_connection_being_dropped(
     a = await make_user("ann")
     read = sa.select(accounts.c.username).where(any_of(accounts.c.id, "ids"))
     assert await db.scalars(read, {"ids": [a.id]}) == ["ann"]
-    assert db._pg_idle  # the read's connection was kept for the next one
+    pg_reads = db.connections.pg_reads
+    assert pg_reads is not None
+    assert pg_reads._idle  # the read's connection was kept for the next one
     async with db.transaction() as tx:  # from another connection: end every other one
         await tx.execute(
             sa.text(

@@ -96,7 +96,7 @@ async def test_a_write_that_waits_too_long_is_refused_as_busy(
     two: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first, second = two
-    monkeypatch.setattr("roost.db.WRITE_LOCK_TIMEOUT", 0.2)
+    monkeypatch.setattr("roost.db.connections.WRITE_LOCK_TIMEOUT", 0.2)
 
     async def write() -> None:
         async with second.transaction() as tx:
@@ -122,7 +122,7 @@ async def test_checkpoints_run_off_the_loop_and_keep_the_wal_short(tmp_path: Pat
     """Commits hand WAL checkpoints to a thread (the writers' own automatic checkpoint is
     only a safety net), and those checkpoints let the WAL start over: under a steady
     stream of writes it stays as short as a few checkpoints' worth of commits."""
-    import roost.db as rdb
+    import roost.db.sqlite as rdb
 
     url = f"sqlite+aiosqlite:///{tmp_path / 'roost.db'}"
     await upgrade(url)
@@ -140,8 +140,8 @@ async def test_checkpoints_run_off_the_loop_and_keep_the_wal_short(tmp_path: Pat
             if i % rdb.CHECKPOINT_COMMITS == 1:
                 await asyncio.sleep(0.05)  # the checkpoint task runs
                 sizes.append(wal.stat().st_size)
-        assert db._checkpointer is not None
-        assert db._checkpointer.commits == 20 * rdb.CHECKPOINT_COMMITS
+        assert db.connections.checkpointer is not None
+        assert db.connections.checkpointer.commits == 20 * rdb.CHECKPOINT_COMMITS
         # Without restarts the WAL would grow with every commit; it stays bounded.
         assert max(sizes[5:]) <= 2 * max(sizes[:5]), sizes
     finally:

@@ -196,7 +196,7 @@ def test_killed_worker_finishes_fan_out_after_restart(tmp_path: Path) -> None:
         # the cheap way, a rebuild of each through the store itself.
         code = """
 import asyncio
-from roost.app import Roost
+from roost.instance import Roost
 from roost.config import Settings
 from roost.accounts.tables import accounts
 import sqlalchemy as sa

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from roost.app import Roost
+from roost.instance import Roost
 from roost.jobs import queue
+from roost.jobs.context import JobContext
 from roost.jobs.registry import HANDLERS, batch_job, job
 from roost.jobs.tables import jobs
 from roost.jobs.worker import Worker
@@ -21,12 +22,12 @@ calls: list[dict[str, Any]] = []
 
 
 @job("test.record")
-async def record(roost: Roost, payload: dict[str, Any]) -> None:
+async def record(ctx: JobContext, payload: dict[str, Any]) -> None:
     calls.append(payload)
 
 
 @job("test.fail")
-async def always_fails(roost: Roost, payload: dict[str, Any]) -> None:
+async def always_fails(ctx: JobContext, payload: dict[str, Any]) -> None:
     raise RuntimeError("boom")
 
 
@@ -34,14 +35,14 @@ batches: list[list[dict[str, Any]]] = []
 
 
 @job("test.batched")
-async def one_of_many(roost: Roost, payload: dict[str, Any]) -> None:
+async def one_of_many(ctx: JobContext, payload: dict[str, Any]) -> None:
     if payload.get("bad"):
         raise RuntimeError("bad payload")
     calls.append(payload)
 
 
 @batch_job("test.batched")
-async def many(roost: Roost, payloads: list[dict[str, Any]]) -> None:
+async def many(ctx: JobContext, payloads: list[dict[str, Any]]) -> None:
     if any(p.get("bad") for p in payloads):
         raise RuntimeError("a bad payload among them")
     batches.append(payloads)
@@ -135,7 +136,7 @@ async def test_lapsed_lease_is_taken_over(roost: Roost) -> None:
 
 async def test_worker_loop_wakes_on_enqueue(roost: Roost) -> None:
     worker = Worker(roost, poll=30)  # long poll: only the wake-up can make it quick
-    roost.db.job_waker = worker.wake
+    roost.worker = worker
     task = asyncio.create_task(worker.run())
     try:
         async with roost.db.transaction() as tx:

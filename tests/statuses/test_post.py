@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import sqlalchemy as sa
 
-from roost.app import Roost
+from roost.instance import Roost
 from roost.oauth.actions import do_create_app, do_create_token
 from roost.statuses.tables import statuses, tags
 from tests.conftest import MakeUser, User

@@ -15,7 +15,8 @@ import httpx
 import pytest
 import uvicorn
 
-from roost.app import Roost, create_app
+from roost.app import create_app
+from roost.instance import Roost
 from roost.pubsub import Event, encode_event
 from roost.pubsub.memory import MemoryPubSub
 

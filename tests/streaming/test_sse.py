@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from roost.api.mastodon import streaming
-from roost.app import Roost
+from roost.instance import Roost
 from roost.oauth.actions import do_create_token
 from tests.api.test_statuses import post
 from tests.conftest import MakeUser, User

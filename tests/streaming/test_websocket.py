@@ -14,7 +14,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.typing import Subprotocol
 
-from roost.app import Roost
+from roost.instance import Roost
 from roost.oauth.actions import do_create_token
 from roost.oauth.queries import access_viewer
 from tests.api.test_statuses import post

@@ -92,3 +92,22 @@ def test_extract_entities_sorted_without_overlap() -> None:
         Entity("url", "example.org", 43, 54),
         Entity("hashtag", "three", 55, 61),
     ]
+
+
+def test_controls_neither_split_nor_hide_in_urls() -> None:
+    # twitter-text ends the URL at U+202E, leaving "gpj.exe" (shown reversed) outside the link
+    assert extract_urls("https://example.com/\u202egpj.exe") == [
+        Entity("url", "https://example.com/gpj.exe", 0, 28)
+    ]
+    assert extract_urls("see https://exa\u200bmple.com/x") == [
+        Entity("url", "https://example.com/x", 4, 26)
+    ]
+    # around a URL they stay outside it, as in twitter-text's conformance data
+    assert extract_urls("\u2066https://example.com/\u2069 \u0628") == [
+        Entity("url", "https://example.com/", 1, 21)
+    ]
+    assert extract_entities("#a https://example.com/\u200b#b @c") == [
+        Entity("hashtag", "a", 0, 2),
+        Entity("url", "https://example.com/#b", 3, 26),
+        Entity("mention", "c", 27, 29),
+    ]

@@ -121,3 +121,73 @@ def test_render_output_stays_in_allow_list() -> None:
                 assert value.startswith(("http://", "https://")), html
     assert "<script" not in html
     assert "<img" not in html
+
+
+class _Links(HTMLParser):
+    """Each link's href and its whole text, hidden parts included."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[tuple[str | None, str]] = []
+        self._in_link = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self.links.append((dict(attrs).get("href"), ""))
+            self._in_link = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a":
+            self._in_link = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_link:
+            href, text = self.links[-1]
+            self.links[-1] = (href, text + data)
+
+
+def links(html: str) -> list[tuple[str | None, str]]:
+    parser = _Links()
+    parser.feed(html)
+    return parser.links
+
+
+CONTROLS = (
+    "\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+    "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"
+)
+
+
+def test_control_character_cannot_disguise_a_link() -> None:
+    # issue 12, item 11: U+202E split the link, and "gpj.exe" after it read "exe.jpg"
+    html = render("https://example.com/\u202egpj.exe")
+    assert links(html) == [("https://example.com/gpj.exe", "https://example.com/gpj.exe")]
+    assert "\u202e" not in html
+    for control in CONTROLS:
+        for text in (
+            f"see https://example.com/a{control}b.exe now",
+            f"https://exa{control}mple.com/x",
+            f"{control}https://example.com/x{control}",
+            f"{control}https://example.com/x {control}gpj.exe",
+        ):
+            found = links(render(text))
+            assert found, repr(text)
+            for href, shown in found:
+                assert shown == href, repr(text)
+                assert not set(shown) & set(CONTROLS), repr(text)
+
+
+def test_overrides_render_as_isolates() -> None:
+    """An override before a link would show the link's text reversed; an isolate cannot."""
+    html = render("\u202ehttps://example.com/x \u202dabc\u202c \u202b\u05d0\u202c")
+    assert not set(html) & set("\u202a\u202b\u202c\u202d\u202e")
+    assert html.count("\u2067") == 2
+    assert html.count("\u2066") == 1
+    assert html.count("\u2069") == 2
+    assert links(html) == [("https://example.com/x", "https://example.com/x")]
+    # twitter-text's right-to-left conformance text keeps its links and its direction
+    rtl = "\u2066\u202atest abcdef.com \u067e http://twitter.com/\u202c\u2069"
+    assert links(render(rtl)) == [
+        ("http://abcdef.com", "abcdef.com"),
+        ("http://twitter.com/", "http://twitter.com/"),
+    ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from roost.app import Roost
+from roost.instance import Roost
 from tests.conftest import MakeUser
 
 

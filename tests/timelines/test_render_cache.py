@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from roost.app import Roost
+from roost.instance import Roost
 from roost.statuses.render import MARKER, status_key
 from tests.api.test_statuses import post
 from tests.conftest import User

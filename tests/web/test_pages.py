@@ -14,8 +14,8 @@ import pytest
 from PIL import Image
 from starlette.requests import HTTPConnection
 
-from roost.app import Roost
 from roost.emojis.queries import do_add_custom_emoji
+from roost.instance import Roost
 from roost.statuses.actions import NewStatus, do_post_status
 from roost.web.i18n import format_date
 from roost.web.session import SESSION_COOKIE, token_from_cookie, viewer_from_session

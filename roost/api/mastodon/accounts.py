@@ -20,12 +20,14 @@ from roost.accounts.queries import (
     render_credential_account,
     render_shown_accounts,
 )
-from roost.api.http import Api, ApiRequest, Params, json_response, page_response
-from roost.app import client_ip
-from roost.errors import Forbidden, Invalid, RateLimited
+from roost.api.http import Api, ApiRequest, page_response
+from roost.errors import Forbidden, RateLimited
 from roost.graph.actions import do_follow, do_remove_from_followers, do_unfollow
 from roost.graph.entities import Relationship
 from roost.graph.queries import EdgePage, access_follow_list, render_relationships
+from roost.http.auth import client_ip
+from roost.http.params import Params
+from roost.http.responses import json_response
 from roost.oauth.entities import Token
 from roost.oauth.scopes import scope_allows
 from roost.search.queries import search_accounts
@@ -65,10 +67,7 @@ async def account_page(req: ApiRequest, page: EdgePage) -> Response:
 
 def _ids(req: ApiRequest) -> list[int]:
     """`id[]` values that are ids (others cannot name an account, so are skipped)."""
-    values = [str(v) for v in req.params.list("id")]
-    if len(values) > MAX_IDS:
-        raise Invalid(f"Too many ids (maximum is {MAX_IDS})")
-    return [int(v) for v in values if v.isdigit() and len(v) <= 19]
+    return req.params.ids("id", most=MAX_IDS)
 
 
 @api.route("/api/v1/accounts", "POST", scope="write:accounts", response=Token)

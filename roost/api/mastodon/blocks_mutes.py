@@ -6,11 +6,12 @@ from starlette.responses import Response
 
 from roost.accounts.entities import Account
 from roost.accounts.queries import render_shown_accounts
-from roost.api.http import Api, ApiRequest, json_response, page_response
+from roost.api.http import Api, ApiRequest, page_response
 from roost.api.mastodon.accounts import account_page, list_args
 from roost.graph.actions import do_block, do_mute, do_unblock, do_unmute
 from roost.graph.entities import Relationship
 from roost.graph.queries import access_own_list
+from roost.http.responses import json_response
 from roost.timeutil import iso_or_none
 
 api = Api()

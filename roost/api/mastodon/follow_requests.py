@@ -5,11 +5,12 @@ from __future__ import annotations
 from starlette.responses import Response
 
 from roost.accounts.entities import Account
-from roost.api.http import Api, ApiRequest, json_response
+from roost.api.http import Api, ApiRequest
 from roost.api.mastodon.accounts import account_page, list_args
 from roost.graph.actions import do_authorize_follow_request, do_reject_follow_request
 from roost.graph.entities import Relationship
 from roost.graph.queries import access_own_list
+from roost.http.responses import json_response
 
 api = Api()
 

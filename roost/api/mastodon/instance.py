@@ -5,15 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-import sqlalchemy as sa
 from starlette.responses import Response
 
 from roost import MASTODON_VERSION, __version__
 from roost.accounts.entities import Account
 from roost.accounts.queries import render_account_list
-from roost.accounts.tables import accounts, users
-from roost.api.http import Api, ApiRequest, json_response
-from roost.statuses.tables import statuses
+from roost.api.http import Api, ApiRequest
+from roost.http.responses import json_response
+from roost.statistics import contact_account_id, instance_counts
 
 api = Api()
 
@@ -88,42 +87,15 @@ def _configuration(req: ApiRequest) -> dict[str, dict[str, Any]]:
 
 
 async def _contact(req: ApiRequest) -> Account | None:
-    admin_ids = await req.roost.db.scalars(
-        sa.select(users.c.account_id)
-        .where(users.c.admin.is_(True))
-        .order_by(users.c.account_id)
-        .limit(1)
-    )
-    found = await render_account_list(req.roost.db, admin_ids, req.roost.settings.base_url)
+    admin_id = await contact_account_id(req.roost.db)
+    if admin_id is None:
+        return None
+    found = await render_account_list(req.roost.db, [admin_id], req.roost.settings.base_url)
     return found[0] if found else None
 
 
-_COUNTS_KEY = "instance:counts"
-_COUNTS_TTL = 300.0  # seconds; Mastodon also serves these counts from a cache
-
-
 async def _counts(req: ApiRequest) -> tuple[int, int]:
-    """(users, posts), counted at most every 5 minutes: counting every post per request
-    grows with the database (every client asks for the instance when it starts)."""
-    cache = req.roost.cache
-    (cached,) = await cache.get_many([_COUNTS_KEY])
-    if cached is not None:
-        users_n, posts_n = msgspec.json.decode(cached, type=tuple[int, int])
-        return users_n, posts_n
-    counts = await _count(req)
-    await cache.set_many({_COUNTS_KEY: msgspec.json.encode(counts)}, _COUNTS_TTL)
-    return counts
-
-
-async def _count(req: ApiRequest) -> tuple[int, int]:
-    db = req.roost.db
-    user_count = await db.scalar(
-        sa.select(sa.func.count()).select_from(accounts).where(accounts.c.suspended_at.is_(None))
-    )
-    status_count = await db.scalar(
-        sa.select(sa.func.count()).select_from(statuses).where(statuses.c.reblog_of_id.is_(None))
-    )
-    return int(user_count or 0), int(status_count or 0)
+    return await instance_counts(req.roost.db, req.roost.cache)
 
 
 @api.route("/api/v1/instance", response=V1Instance)

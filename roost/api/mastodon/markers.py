@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import msgspec
-import sqlalchemy as sa
 from starlette.responses import Response
 
-from roost.accounts.entities import CustomEmoji
-from roost.accounts.tables import users
-from roost.api.http import Api, ApiRequest, json_response
+from roost.accounts.entities import CustomEmoji, Preferences
+from roost.accounts.queries import render_preferences
+from roost.api.http import Api, ApiRequest
 from roost.emojis.queries import list_custom_emojis
 from roost.errors import Invalid
+from roost.http.responses import json_response
 from roost.timelines.markers import TIMELINES, Marker, access_markers, do_save_markers
 
 api = Api()
@@ -38,28 +37,10 @@ async def save_markers(req: ApiRequest) -> Response:
     return json_response(await access_markers(req.roost.db, req.me_id, list(positions)))
 
 
-class Preferences(msgspec.Struct, kw_only=True):
-    posting_visibility: str = msgspec.field(name="posting:default:visibility")
-    posting_sensitive: bool = msgspec.field(name="posting:default:sensitive")
-    posting_language: str | None = msgspec.field(name="posting:default:language")
-    expand_media: str = msgspec.field(name="reading:expand:media")
-    expand_spoilers: bool = msgspec.field(name="reading:expand:spoilers")
-
-
 @api.route("/api/v1/preferences", scope="read:accounts", user=True, response=Preferences)
 async def preferences(req: ApiRequest) -> Response:
     """Posting and reading defaults (set through update_credentials' `source[...]`)."""
-    row = await req.roost.db.fetch_one(sa.select(users).where(users.c.account_id == req.me_id))
-    assert row is not None, "a user token's account has a user row"
-    return json_response(
-        Preferences(
-            posting_visibility=row.default_visibility,
-            posting_sensitive=bool(row.default_sensitive),
-            posting_language=row.default_language,
-            expand_media=row.expand_media,
-            expand_spoilers=bool(row.expand_spoilers),
-        )
-    )
+    return json_response(await render_preferences(req.roost.db, req.me_id))
 
 
 @api.route("/api/v1/custom_emojis", response=list[CustomEmoji])

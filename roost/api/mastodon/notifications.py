@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from starlette.responses import Response
 
-from roost.api.http import Api, ApiRequest, json_response, page_response
+from roost.api.http import Api, ApiRequest, page_response
 from roost.api.mastodon.statuses import paging
 from roost.errors import NotFound
+from roost.http.responses import json_response
 from roost.notifications import queries
 from roost.notifications.actions import do_dismiss_notifications
 from roost.notifications.entities import Notification
-from roost.timelines.tables import markers
+from roost.timelines.markers import last_read_id
 
 api = Api()
 
@@ -29,20 +29,14 @@ async def list_notifications(req: ApiRequest) -> Response:
         exclude_types=[str(t) for t in p.list("exclude_types")],
         from_account_id=p.id("account_id"),
     )
-    rendered = await queries.render_notifications(
-        req.roost.db, req.me_id, rows, req.roost.settings.base_url
-    )
+    rendered = await queries.render_notifications(req.roost.statuses, req.me_id, rows)
     return page_response(req, rendered, rows[0].id if rows else None, rows[-1].id if rows else None)
 
 
 @api.route("/api/v1/notifications/unread_count", scope="read:notifications", user=True)
 async def unread_count(req: ApiRequest) -> Response:
     """How many notifications are newer than the notifications marker (or all)."""
-    marker = await req.roost.db.scalar(
-        sa.select(markers.c.last_read_id).where(
-            markers.c.account_id == req.me_id, markers.c.timeline == "notifications"
-        )
-    )
+    marker = await last_read_id(req.roost.db, req.me_id, "notifications")
     count = await queries.unread_count(req.roost.db, req.me_id, marker)
     return json_response({"count": count})
 
@@ -52,9 +46,7 @@ async def unread_count(req: ApiRequest) -> Response:
 async def get_notification(req: ApiRequest) -> Response:
     """One notification."""
     row = await queries.access_notification(req.roost.db, req.me_id, req.path_id())
-    rendered = await queries.render_notifications(
-        req.roost.db, req.me_id, [row], req.roost.settings.base_url
-    )
+    rendered = await queries.render_notifications(req.roost.statuses, req.me_id, [row])
     if not rendered:
         raise NotFound()
     return json_response(rendered[0])

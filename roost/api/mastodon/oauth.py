@@ -21,9 +21,11 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from roost.accounts.queries import access_account
-from roost.api.http import Params, json_response
-from roost.app import Roost, client_ip
 from roost.errors import RateLimited, RoostError
+from roost.http.auth import client_ip, rate_limit
+from roost.http.params import Params
+from roost.http.responses import json_response
+from roost.instance import Roost
 from roost.oauth.actions import (
     OOB_URI,
     PKCE_RE,
@@ -285,7 +287,7 @@ async def authorize_page(request: Request) -> Response:
     roost: Roost = request.app.state.roost
     data = dict(request.query_params)
     try:
-        await roost.rate_limit(request, None)
+        await rate_limit(request, None)
         auth = await _parse_request(roost, data)
     except RoostError as exc:
         return _error_page(request, exc, _lang(data))
@@ -309,7 +311,7 @@ async def authorize_submit(request: Request) -> Response:
     roost: Roost = request.app.state.roost
     data: dict[str, str] = {}
     try:
-        await roost.rate_limit(request, None)
+        await rate_limit(request, None)
         try:
             form = await request.form()
         except Exception as exc:  # malformed bodies raise several types
@@ -460,7 +462,7 @@ async def _oauth_call(request: Request, run: GrantRunner) -> Response:
     roost: Roost = request.app.state.roost
     basic = request.headers.get("authorization", "")[:6].lower() == "basic "
     try:
-        await roost.rate_limit(request, None)
+        await rate_limit(request, None)
         params = await Params.from_request(request)
         app = await _client(roost, request, params)
         return await run(roost, request, app, params)

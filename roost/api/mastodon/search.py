@@ -5,9 +5,10 @@ from __future__ import annotations
 from starlette.responses import Response
 
 from roost.accounts.queries import access_account_by_acct, render_shown_accounts
-from roost.api.http import Api, ApiRequest, json_response
+from roost.api.http import Api, ApiRequest
 from roost.api.mastodon.accounts import check_scope_if_token
 from roost.errors import NotFound, Unauthorized
+from roost.http.responses import json_response
 from roost.search.entities import SearchResults, Tag
 from roost.search.queries import (
     access_tag,
@@ -18,7 +19,7 @@ from roost.search.queries import (
     unused_tag,
     valid_tag_name,
 )
-from roost.statuses.queries import access_status, render_statuses
+from roost.statuses.queries import access_status
 
 api = Api()
 
@@ -82,7 +83,7 @@ async def search(req: ApiRequest) -> Response:
         accounts=await render_shown_accounts(db, account_ids, settings.base_url)
         if kind in (None, "accounts")
         else [],
-        statuses=await render_statuses(db, req.viewer_id, status_ids, settings.base_url)
+        statuses=await req.roost.statuses.visible(req.viewer_id, status_ids)
         if kind in (None, "statuses")
         else [],
         hashtags=await render_tags(

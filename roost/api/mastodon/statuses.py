@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
-import dataclasses
-from types import SimpleNamespace
-from typing import Any
-
-import sqlalchemy as sa
 from starlette.responses import Response
 
 from roost.accounts.entities import Account
-from roost.accounts.queries import account_entity, render_account_list
-from roost.api.http import Api, ApiRequest, json_response, page_response
+from roost.accounts.queries import render_account_list
+from roost.api.http import Api, ApiRequest, page_response
 from roost.errors import Invalid
+from roost.http.params import header
+from roost.http.responses import json_response
 from roost.statuses import actions
 from roost.statuses.entities import (
     Context,
     Status,
     StatusSource,
 )
-from roost.statuses.queries import access_status, render_status, render_statuses, timeline_select
-from roost.statuses.render import complete, core_of, mention_entity, tag_entity
-from roost.statuses.tables import favourites, statuses
+from roost.statuses.queries import access_interactions, access_status
+from roost.statuses.visible import Visible
 from roost.timelines.queries import Paging, context
 
 api = Api()
+MAX_IDS = 40  # statuses per GET /api/v1/statuses?id[]=..., as Mastodon
+MAX_IDEMPOTENCY_KEY = 200  # characters: the width of idempotency_keys.key
 
 
 def paging(req: ApiRequest, default: int = 20, maximum: int = 40) -> Paging:
@@ -39,11 +37,7 @@ def paging(req: ApiRequest, default: int = 20, maximum: int = 40) -> Paging:
 
 
 async def _render(req: ApiRequest, status_id: int) -> Response:
-    return json_response(
-        await render_status(
-            req.roost.db, req.viewer_id, status_id, req.roost.settings.base_url, req.roost.cache
-        )
-    )
+    return json_response(await req.roost.statuses.one(req.viewer_id, status_id))
 
 
 @api.route("/api/v1/statuses", "POST", scope="write:statuses", user=True, response=Status)
@@ -62,7 +56,7 @@ async def create_status(req: ApiRequest) -> Response:
         language=p.str("language"),
         in_reply_to_id=p.id("in_reply_to_id"),
         app_id=req.me.app_id,
-        idempotency_key=req.request.headers.get("idempotency-key") or None,
+        idempotency_key=header(req.request, "idempotency-key", max_len=MAX_IDEMPOTENCY_KEY),
     )
     base_url = req.roost.settings.base_url
     posted = await actions.do_post_status_returning(
@@ -74,61 +68,28 @@ async def create_status(req: ApiRequest) -> Response:
     )
     if posted.replayed or posted.author.suspended_at is not None or posted.author.approved is False:
         return await _render(req, posted.id)
-    return json_response(_posted_status(posted, base_url))
-
-
-def _posted_status(posted: actions.Posted, base_url: str) -> Status:
-    """The new status as `render_status` would give it to its author, from what the post
-    wrote (no read-back; tests/statuses checks the two agree): no one can have favourited,
-    boosted, bookmarked or pinned it yet."""
-    row = SimpleNamespace(
-        **{f.name: getattr(posted, f.name) for f in dataclasses.fields(posted)},
-        account_id=posted.author.id,
-        reblog_of_id=None,
-        edited_at=None,
-        reblogs_count=0,
-        favourites_count=0,
-        replies_count=0,
-    )
-    core = core_of(
-        row,
-        [mention_entity(i, u, base_url) for i, u in posted.mentions],
-        [tag_entity(t, base_url) for t in posted.tags],
-        list(posted.emojis),
-    )
-    account = account_entity(posted.author, base_url)
-    return complete(core, account, base_url, posted.author.id, (False, False, False), False)
+    return json_response(req.roost.statuses.posted(posted))
 
 
 @api.route("/api/v1/statuses/{id}", response=Status)
 async def get_status(req: ApiRequest) -> Response:
     """View a single status (public ones without a token too)."""
-    return await _render(req, (await access_status(req.roost.db, req.viewer_id, req.path_id())).id)
+    return await _render(req, req.path_id())
 
 
 @api.route("/api/v1/statuses", response=list[Status], summary="View multiple statuses")
 async def get_statuses(req: ApiRequest) -> Response:
     """View multiple statuses (`id[]`); unknown or hidden ones are left out."""
-    ids = [int(i) for i in req.params.list("id") if str(i).isdigit()][:40]
-    query, s, _ = timeline_select(req.viewer_id, hide_muted=False)
-    visible = set(await req.roost.db.scalars(query.where(s.c.id.in_(ids)))) if ids else set()
-    rendered = await render_statuses(
-        req.roost.db,
-        req.viewer_id,
-        [i for i in ids if i in visible],
-        req.roost.settings.base_url,
-        req.roost.cache,
-    )
-    return json_response(rendered)
+    ids = req.params.ids("id", most=MAX_IDS)
+    return json_response(await req.roost.statuses.visible(req.viewer_id, ids))
 
 
 @api.route("/api/v1/statuses/{id}", "DELETE", scope="write:statuses", user=True, response=Status)
 async def delete_status(req: ApiRequest) -> Response:
     """Delete one's own status; the answer carries its source `text` (delete & redraft)."""
-    db, base = req.roost.db, req.roost.settings.base_url
     status_id = req.path_id()
-    rendered = await render_status(db, req.viewer_id, status_id, base, req.roost.cache)
-    row = await actions.do_delete_status(db, req.me_id, status_id)
+    rendered = await req.roost.statuses.one(req.viewer_id, status_id)
+    row = await actions.do_delete_status(req.roost.db, req.me_id, status_id)
     rendered.text = row.text
     rendered.favourited = rendered.reblogged = rendered.bookmarked = False
     rendered.pinned = False
@@ -139,13 +100,7 @@ async def delete_status(req: ApiRequest) -> Response:
 async def get_context(req: ApiRequest) -> Response:
     """The thread around a status: ancestors and descendants the viewer may see."""
     ancestors, descendants = await context(req.roost.db, req.viewer_id, req.path_id())
-    rendered = await render_statuses(
-        req.roost.db,
-        req.viewer_id,
-        ancestors + descendants,
-        req.roost.settings.base_url,
-        req.roost.cache,
-    )
+    rendered = await req.roost.statuses.render(Visible.join(ancestors, descendants))
     by_id = {int(s.id): s for s in rendered}
     return json_response(
         Context(
@@ -197,19 +152,14 @@ _interaction("/api/v1/statuses/{id}/pin", "write:accounts", "pin", "Pin to profi
 _interaction("/api/v1/statuses/{id}/unpin", "write:accounts", "unpin", "Unpin from profile")
 
 
-async def _who(req: ApiRequest, query: sa.Select[Any]) -> Response:
+async def _who(req: ApiRequest, kind: str) -> Response:
     p = paging(req, 40, 80)
-    await access_status(req.roost.db, req.viewer_id, req.path_id())
-    row_id = query.selected_columns[0]
-    if p.max_id is not None:
-        query = query.where(row_id < p.max_id)
-    if p.since_id is not None:
-        query = query.where(row_id > p.since_id)
-    rows: list[Any] = list(
-        await req.roost.db.fetch_all(query.order_by(row_id.desc()).limit(p.limit))
-    )
+    rows = await access_interactions(
+        req.roost.db, req.viewer_id, req.path_id(), kind,
+        max_id=p.max_id, since_id=p.since_id, limit=p.limit,
+    )  # fmt: skip
     accounts: list[Account] = await render_account_list(
-        req.roost.db, [r[1] for r in rows], req.roost.settings.base_url
+        req.roost.db, [account_id for _, account_id in rows], req.roost.settings.base_url
     )
     return page_response(req, accounts, rows[0][0] if rows else None, rows[-1][0] if rows else None)
 
@@ -217,20 +167,10 @@ async def _who(req: ApiRequest, query: sa.Select[Any]) -> Response:
 @api.route("/api/v1/statuses/{id}/reblogged_by", response=list[Account])
 async def reblogged_by(req: ApiRequest) -> Response:
     """Accounts that boosted a status."""
-    return await _who(
-        req,
-        sa.select(statuses.c.id, statuses.c.account_id).where(
-            statuses.c.reblog_of_id == req.path_id()
-        ),
-    )
+    return await _who(req, "reblogs")
 
 
 @api.route("/api/v1/statuses/{id}/favourited_by", response=list[Account])
 async def favourited_by(req: ApiRequest) -> Response:
     """Accounts that favourited a status."""
-    return await _who(
-        req,
-        sa.select(favourites.c.id, favourites.c.account_id).where(
-            favourites.c.status_id == req.path_id()
-        ),
-    )
+    return await _who(req, "favourites")

@@ -22,14 +22,17 @@ from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from roost.api.http import TRUE_VALUES, Api, ApiRequest, json_response
+from roost.api.http import Api, ApiRequest
 from roost.errors import RoostError
+from roost.http.auth import authenticate
+from roost.http.params import TRUE_VALUES
+from roost.http.responses import json_response
 from roost.oauth.queries import Viewer
 from roost.streaming.hub import Listener, Message
 from roost.streaming.streams import Stream, StreamError, open_stream, resolve_stream
 
 if TYPE_CHECKING:
-    from roost.app import Roost
+    from roost.instance import Roost
 
 api = Api()
 log = logging.getLogger(__name__)
@@ -61,9 +64,8 @@ async def stream_viewer(conn: HTTPConnection) -> Viewer:
 
     Mastodon 4.2+ streams to user tokens only, whatever the stream.
     """
-    roost: Roost = conn.app.state.roost
     try:
-        viewer = await roost.authenticate(conn)
+        viewer = await authenticate(conn)
     except RoostError as exc:
         raise StreamError("Invalid access token", 401) from exc
     if viewer is None and conn.scope["type"] == "http":

@@ -9,17 +9,15 @@ from roost.api.http import Api, ApiRequest, page_response
 from roost.api.mastodon.statuses import paging
 from roost.errors import NotFound
 from roost.statuses.entities import Status
-from roost.statuses.queries import render_statuses
+from roost.statuses.visible import Visible
 from roost.timelines import queries as tl
 
 api = Api()
 
 
-async def _page(req: ApiRequest, ids: list[int], cursor: list[int] | None = None) -> Response:
+async def _page(req: ApiRequest, ids: Visible, cursor: list[int] | None = None) -> Response:
     """Render `ids`; `cursor` are the paging ids when they differ from the status ids."""
-    rendered = await render_statuses(
-        req.roost.db, req.viewer_id, ids, req.roost.settings.base_url, req.roost.cache
-    )
+    rendered = await req.roost.statuses.render(ids)
     keys = cursor if cursor is not None else ids
     return page_response(req, rendered, keys[0] if keys else None, keys[-1] if keys else None)
 

@@ -11,8 +11,8 @@ from roost.accounts.actions import (
     do_set_locale,
     do_start_web_session,
 )
-from roost.app import client_ip
 from roost.errors import RoostError
+from roost.http.auth import client_ip
 from roost.oauth.actions import login_problem
 from roost.oauth.queries import authenticate_user
 from roost.web.i18n import LOCALES, N_

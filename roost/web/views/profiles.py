@@ -104,7 +104,9 @@ async def status_page(page: Page) -> Response:
         original = await access_status(db, page.viewer_id, row.reblog_of_id)
         status_id = original.id
     ancestors, descendants = await tl.context(db, page.viewer_id, status_id)
-    rendered = await statuses_of(page, [*ancestors, status_id, *descendants])
+    rendered = await page.roost.statuses.visible(
+        page.viewer_id, [*ancestors, status_id, *descendants]
+    )
     by_id = {int(s.id): s for s in rendered}
     main = by_id.get(status_id)
     if main is None:

@@ -11,18 +11,24 @@ from roost.accounts.actions import (
     MAX_FIELD_CHARS,
     MAX_FIELDS,
     MAX_NOTE,
+    PROFILE_IMAGES,
     ProfileChanges,
     ValidationFailed,
     do_change_password,
     do_set_locale,
-    do_set_profile_image,
     do_update_credentials,
 )
 from roost.errors import Invalid
 from roost.web.i18n import LOCALES
 from roost.web.render import Page, form_str, form_view, page_view, read_form, redirect, render
 from roost.web.session import session_token, set_language
-from roost.web.uploads import MAX_UPLOAD, remove_stored, store_profile_image
+from roost.web.uploads import (
+    MAX_UPLOAD,
+    PreparedImage,
+    prepare_profile_image,
+    remove_stored,
+    store_profile_image,
+)
 from roost.web.views.auth import field_errors
 
 
@@ -62,33 +68,23 @@ def _upload(form: FormData, name: str) -> UploadFile | None:
     return None
 
 
-async def _save_image(page: Page, form: FormData, kind: str, current: str) -> None:
-    """Store an uploaded avatar or header (or remove the current one), then drop the old
-    file."""
-    upload = _upload(form, kind)
-    remove = form.get(f"remove_{kind}") == "1"
-    if upload is None and not remove:
-        return
-    url = None
-    if upload is not None:
-        data = await upload.read(MAX_UPLOAD + 1)
-        try:
-            path = await store_profile_image(page.roost.settings.data_dir, page.me_id, kind, data)
-        except Invalid as exc:
-            raise Invalid(
-                page._(
-                    "The image could not be used: use a PNG, JPEG, GIF or WebP file of at "
-                    "most 8 MB."
-                )
-            ) from exc
-        url = page.base_url + path
-    await do_set_profile_image(page.roost.db, page.me_id, kind, url)
-    await remove_stored(page.roost.settings.data_dir, current, page.base_url)
+async def _prepare_image(page: Page, kind: str, upload: UploadFile) -> PreparedImage:
+    """An uploaded avatar or header, decoded and checked; nothing is stored yet."""
+    data = await upload.read(MAX_UPLOAD + 1)
+    try:
+        return await prepare_profile_image(kind, data)
+    except Invalid as exc:
+        raise Invalid(
+            page._(
+                "The image could not be used: use a PNG, JPEG, GIF or WebP file of at most 8 MB."
+            )
+        ) from exc
 
 
 @form_view()
 async def profile_settings_submit(page: Page) -> Response:
-    """POST /settings/profile: name, bio, fields, locked, avatar and header."""
+    """POST /settings/profile: name, bio, fields, locked, avatar and header, all or nothing:
+    every part is checked (both images decoded) before anything is stored."""
     assert page.me is not None
     form = await read_form(page)
     display_name = form_str(page, form, "display_name", max_len=1000).strip()
@@ -113,23 +109,43 @@ async def profile_settings_submit(page: Page) -> Response:
         error = page._("Each field has at most %(n)s characters.", n=MAX_FIELD_CHARS)
     if error:
         return _profile_form(page, status=422, error=error)
-    changes = ProfileChanges(
-        display_name=display_name,
-        note=note,
-        locked=form.get("locked") == "1",
-        fields=fields,
-    )
-    settings = page.roost.settings
-    await do_update_credentials(
-        page.roost.db, page.me_id, changes, base_url=page.base_url, domain=settings.domain
-    )
+    images: dict[str, PreparedImage | None] = {}  # kind -> the new image, None to remove it
     try:
-        await _save_image(page, form, "avatar", page.me.avatar)
-        await _save_image(page, form, "header", page.me.header)
+        for kind in PROFILE_IMAGES:
+            upload = _upload(form, kind)
+            if upload is not None:
+                images[kind] = await _prepare_image(page, kind, upload)
+            elif form.get(f"remove_{kind}") == "1":
+                images[kind] = None
     except Invalid as exc:
         return _profile_form(
             page, status=422, error=exc.message.removeprefix("Validation failed: ")
         )
+    settings = page.roost.settings
+    urls: dict[str, str] = {}  # kind -> the new image's URL, "" to remove the image
+    try:
+        for kind, image in images.items():
+            urls[kind] = ""
+            if image is not None:
+                path = await store_profile_image(settings.data_dir, page.me_id, image)
+                urls[kind] = page.base_url + path
+        changes = ProfileChanges(
+            display_name=display_name,
+            note=note,
+            locked=form.get("locked") == "1",
+            fields=fields,
+            avatar=urls.get("avatar"),
+            header=urls.get("header"),
+        )
+        await do_update_credentials(
+            page.roost.db, page.me_id, changes, base_url=page.base_url, domain=settings.domain
+        )
+    except Exception:
+        for url in urls.values():  # the change was not saved: neither are its files
+            await remove_stored(settings.data_dir, url, page.base_url)
+        raise
+    for kind in urls:
+        await remove_stored(settings.data_dir, getattr(page.me, kind), page.base_url)
     return redirect("/settings/profile?saved=1")
 
 

@@ -14,7 +14,6 @@ from starlette.responses import Response
 from roost.db import Database
 from roost.errors import NotFound
 from roost.statuses import actions
-from roost.statuses.queries import render_status
 from roost.statuses.tables import VISIBILITIES
 from roost.text.length import weighted_length
 from roost.web.render import (
@@ -127,9 +126,7 @@ async def interact(page: Page) -> Response:
     form = await read_form(page)
     await action(page.roost.db, page.me_id, status_id)
     if wants_fragment(page.request):
-        status = await render_status(
-            page.roost.db, page.me_id, status_id, page.base_url, page.roost.cache
-        )
+        status = await page.roost.statuses.one(page.me_id, status_id)
         target = status.reblog or status
         return render(
             page,

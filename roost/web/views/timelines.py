@@ -3,13 +3,15 @@ and notifications."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from starlette.responses import Response
 
 from roost.errors import NotFound, RoostError
 from roost.notifications.queries import list_notifications, render_notifications
 from roost.search.queries import valid_tag_name
 from roost.statuses.entities import Status
-from roost.statuses.queries import access_status, render_statuses
+from roost.statuses.visible import Visible
 from roost.timelines import queries as tl
 from roost.web.render import Page, page_view, parse_id, render
 
@@ -21,14 +23,14 @@ def _paging(page: Page, limit: int = PAGE_SIZE) -> tl.Paging:
     return tl.Paging(max_id=parse_id(page.request.query_params.get("max_id")), limit=limit)
 
 
-def older_link(page: Page, cursor: list[int], limit: int = PAGE_SIZE) -> str | None:
+def older_link(page: Page, cursor: Sequence[int], limit: int = PAGE_SIZE) -> str | None:
     """The "older posts" URL when the page was full (there may be more)."""
     if len(cursor) < limit:
         return None
     return f"{page.request.url.path}?max_id={cursor[-1]}"
 
 
-async def home_ids(page: Page, paging: tl.Paging) -> list[int]:
+async def home_ids(page: Page, paging: tl.Paging) -> Visible:
     roost = page.roost
     return await tl.home_timeline(
         roost.db,
@@ -39,9 +41,8 @@ async def home_ids(page: Page, paging: tl.Paging) -> list[int]:
     )
 
 
-async def statuses_of(page: Page, ids: list[int]) -> list[Status]:
-    roost = page.roost
-    return await render_statuses(roost.db, page.viewer_id, ids, page.base_url, roost.cache)
+async def statuses_of(page: Page, ids: Visible) -> list[Status]:
+    return await page.roost.statuses.render(ids)
 
 
 @page_view()
@@ -52,25 +53,23 @@ async def home(page: Page) -> Response:
         return render(page, "welcome.html", statuses=await statuses_of(page, ids))
     paging = _paging(page)
     ids = await home_ids(page, paging)
+    statuses = await statuses_of(page, ids)
     posted = parse_id(page.request.query_params.get("posted"))
     if posted is not None and posted not in ids and paging.max_id is None:
-        ids = [*await _own_post(page, posted), *ids]
+        statuses = [*await _own_post(page, posted), *statuses]
     return render(
         page,
         "home.html",
-        statuses=await statuses_of(page, ids),
+        statuses=statuses,
         older=older_link(page, ids),
         stream="home",
     )
 
 
-async def _own_post(page: Page, status_id: int) -> list[int]:
-    """[status_id] when it is the viewer's own post (just posted, maybe not in the feed yet)."""
-    try:
-        row = await access_status(page.roost.db, page.me_id, status_id)
-    except NotFound:
-        return []
-    return [status_id] if row.account_id == page.me_id else []
+async def _own_post(page: Page, status_id: int) -> list[Status]:
+    """The status when it is the viewer's own post (just posted, maybe not in the feed yet)."""
+    found = await page.roost.statuses.visible(page.me_id, [status_id])
+    return [s for s in found if s.account.id == str(page.me_id)]
 
 
 @page_view()
@@ -138,7 +137,7 @@ async def bookmarks(page: Page) -> Response:
 async def notifications(page: Page) -> Response:
     """GET /notifications: mentions, likes, reposts and follows."""
     rows = await list_notifications(page.roost.db, page.me_id, _paging(page))
-    items = await render_notifications(page.roost.db, page.me_id, rows, page.base_url)
+    items = await render_notifications(page.roost.statuses, page.me_id, rows)
     return render(
         page,
         "notifications.html",

@@ -1,0 +1,88 @@
+"""One Roost instance: its settings, database handle, backends and renderers, built once
+by `create_app` (roost.app) and by the CLI, and handed to the HTTP layer and to jobs."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from roost.backends import build_backends
+from roost.cache import Cache
+from roost.config import Settings
+from roost.db import Database, Outbox
+from roost.feeds import FeedStore
+from roost.jobs.worker import Worker
+from roost.oauth.queries import TOKEN_CHANNEL, TokenCache
+from roost.pubsub import PubSub
+from roost.ratelimit import RateLimiter
+from roost.statuses.render import invalidate
+from roost.statuses.renderer import StatusRenderer
+
+log = logging.getLogger("roost")
+
+
+class Roost:
+    """One instance's wiring. Its `db` delivers what its transactions set off (cache keys
+    to drop, jobs to wake, live updates) to this instance's own backends: a second
+    instance in the same process, on the same connections, never sees them."""
+
+    def __init__(self, settings: Settings, db: Database | None = None) -> None:
+        self.settings = settings
+        self.db = (db or Database(settings.database_url)).delivering_to(self._deliver)
+        self.tokens = TokenCache()
+        self.backends = build_backends(settings, self.db)
+        self.feeds: FeedStore = self.backends.feeds
+        self.limiter: RateLimiter = self.backends.limiter
+        self.pubsub: PubSub = self.backends.pubsub
+        self.cache: Cache = self.backends.cache
+        self.statuses = StatusRenderer(self.db, self.cache, settings.base_url)
+        self.worker: Worker | None = None
+
+    async def _deliver(self, outbox: Outbox) -> None:
+        """After a commit: drop stale cache entries, then wake the worker, then publish
+        (a stream that renders on an event must see the new state)."""
+        if outbox.stale:
+            try:
+                await invalidate(self.cache, outbox.stale)
+            except Exception:  # the cache's TTL bounds how long a missed invalidation lasts
+                log.exception("could not invalidate %d cache keys", len(outbox.stale))
+        if outbox.jobs and self.worker is not None:
+            self.worker.wake()
+        for channel, message in outbox.events:
+            try:
+                await self.pubsub.publish(channel, message)
+            except Exception:  # live updates are best-effort; the write has committed
+                log.exception("could not publish to %s", channel)
+
+    def start_listeners(self) -> asyncio.Task[None]:
+        """Listen for other processes' token revocations (and drop them from our cache)."""
+
+        async def listen() -> None:
+            subscription = await self.pubsub.subscribe([TOKEN_CHANNEL])
+            try:
+                async for _channel, message in subscription:
+                    self.tokens.drop(message.decode())
+            finally:
+                await subscription.close()
+
+        return asyncio.create_task(listen())
+
+    def start_worker(self) -> asyncio.Task[None]:
+        """Run the job worker in this process (`roost serve` without --no-worker)."""
+        self.worker = Worker(self)
+        return asyncio.create_task(self.worker.run())
+
+    async def start_worker_once(self) -> int:
+        """Run every due job in this process, then return how many ran."""
+        self.worker = Worker(self)
+        return await self.worker.run_pending()
+
+    def close_worker(self) -> None:
+        if self.worker is not None:
+            self.worker.stop()
+
+    async def close(self) -> None:
+        """Stop the worker and close the backends (the database stays open: it may be
+        shared; `db.dispose()` closes it)."""
+        self.close_worker()
+        await self.backends.close()

@@ -1,0 +1,72 @@
+"""One status renderer per instance: what a viewer may see, rendered through the cache."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from types import SimpleNamespace
+
+from roost.accounts.queries import account_entity
+from roost.cache import Cache
+from roost.db import Database
+from roost.errors import NotFound
+from roost.statuses.actions import Posted
+from roost.statuses.entities import Status
+from roost.statuses.queries import visible_ids
+from roost.statuses.render import complete, core_of, mention_entity, render_statuses, tag_entity
+from roost.statuses.visible import Visible
+
+
+class StatusRenderer:
+    """Renders statuses for viewers with the instance's database, cache and base URL.
+
+    Every way in applies visibility: `render` takes only ids a visibility query returned
+    (`Visible`), `visible` and `one` run that query themselves. Every render goes through
+    the rendered-status cache."""
+
+    def __init__(self, db: Database, cache: Cache, base_url: str) -> None:
+        self.db = db
+        self.cache = cache
+        self.base_url = base_url
+
+    async def render(self, ids: Visible) -> list[Status]:
+        """Status entities for `ids` (checked for their viewer), in that order, with a
+        fixed number of queries however many."""
+        return await render_statuses(self.db, ids.viewer_id, ids, self.base_url, self.cache)
+
+    async def visible(
+        self, viewer_id: int | None, ids: Sequence[int], *, hide_muted: bool = False
+    ) -> list[Status]:
+        """Those of `ids` the viewer may see (with `hide_muted`: as timelines show them),
+        rendered; the others are left out."""
+        return await self.render(await visible_ids(self.db, viewer_id, ids, hide_muted=hide_muted))
+
+    async def one(self, viewer_id: int | None, status_id: int) -> Status:
+        """One status the viewer may see; NotFound otherwise."""
+        found = await self.visible(viewer_id, [status_id])
+        if not found:
+            raise NotFound()
+        return found[0]
+
+    def posted(self, posted: Posted) -> Status:
+        """A new status as `one` would give it to its author, from what the post wrote
+        (no read-back; tests/statuses checks the two agree): no one can have favourited,
+        boosted, bookmarked or pinned it yet."""
+        base_url = self.base_url
+        row = SimpleNamespace(
+            **{f.name: getattr(posted, f.name) for f in dataclasses.fields(posted)},
+            account_id=posted.author.id,
+            reblog_of_id=None,
+            edited_at=None,
+            reblogs_count=0,
+            favourites_count=0,
+            replies_count=0,
+        )
+        core = core_of(
+            row,
+            [mention_entity(i, u, base_url) for i, u in posted.mentions],
+            [tag_entity(t, base_url) for t in posted.tags],
+            list(posted.emojis),
+        )
+        account = account_entity(posted.author, base_url)
+        return complete(core, account, base_url, posted.author.id, (False, False, False), False)
