@@ -4,8 +4,8 @@ characters, kept out of links and display names so that they cannot disguise the
 An override (U+202E) reverses the characters after it, so ``https://example.com/`` followed
 by U+202E and ``gpj.exe`` reads as a link to ``example.com/exe.jpg``; a zero-width space
 splits a URL (twitter-text ends a URL at these characters) or makes two look-alike names
-differ. Unicode's guidance (UAX #9, UTS #55) is to prefer isolates to embeddings and
-overrides, which no ordinary text needs, and to keep the controls out of identifiers.
+differ. UAX #9 recommends isolates over embeddings and overrides, UTR #36 describes these
+spoofs, and UTS #39 keeps default-ignorable characters (all of these) out of identifiers.
 """
 
 from __future__ import annotations
