@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Route
 
 from roost.web.uploads import media_file
-from roost.web.views import auth, profiles, settings, statuses, timelines
+from roost.web.views import auth, oauth, profiles, settings, statuses, timelines
 
 
 def web_routes() -> list[BaseRoute]:
@@ -20,6 +20,8 @@ def web_routes() -> list[BaseRoute]:
         Route("/notifications", timelines.notifications, methods=get),
         Route("/follow_requests", profiles.follow_requests, methods=get),
         Route("/follow_requests/{id}/{action}", profiles.answer_follow_request, methods=post),
+        Route("/oauth/authorize", oauth.authorize_page, methods=get),
+        Route("/oauth/authorize", oauth.authorize_submit, methods=post),
         Route("/login", auth.login_page, methods=get),
         Route("/login", auth.login_submit, methods=post),
         Route("/logout", auth.logout, methods=post),

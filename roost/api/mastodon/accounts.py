@@ -20,6 +20,7 @@ from roost.accounts.queries import (
     render_credential_account,
     render_shown_accounts,
 )
+from roost.accounts.throttles import signup_allowed
 from roost.api.http import Api, ApiRequest, page_response
 from roost.errors import Forbidden, RateLimited
 from roost.graph.actions import do_follow, do_remove_from_followers, do_unfollow
@@ -35,7 +36,6 @@ from roost.search.queries import search_accounts
 api = Api()
 
 MAX_IDS = 80  # ids per GET /api/v1/accounts or /relationships request
-REGISTRATIONS_PER_IP = 5  # per 30 minutes, Mastodon's sign-up throttle
 FIELD_INDEXES = 100  # fields_attributes[N][...] keys are looked up for N below this
 
 
@@ -76,10 +76,7 @@ async def register(req: ApiRequest) -> Response:
     settings = req.roost.settings
     if settings.registrations == "closed":
         raise Forbidden("Registrations are closed on this server")
-    window = await req.roost.limiter.hit(
-        f"register:{client_ip(req.request)}", REGISTRATIONS_PER_IP, 1800
-    )
-    if window.exceeded:
+    if not await signup_allowed(req.roost.limiter, client_ip(req.request)):
         raise RateLimited("Too many sign-ups from this address; try again later")
     p = req.params
     viewer = req.viewer

@@ -11,10 +11,10 @@ from roost.accounts.actions import (
     do_set_locale,
     do_start_web_session,
 )
+from roost.accounts.throttles import TooManySignIns, signup_allowed, throttled_sign_in
 from roost.errors import RoostError
 from roost.http.auth import client_ip
 from roost.oauth.actions import login_problem
-from roost.oauth.queries import authenticate_user
 from roost.web.i18n import LOCALES, N_
 from roost.web.render import (
     Page,
@@ -33,12 +33,6 @@ from roost.web.session import (
     set_language,
     set_session,
 )
-
-# Shared with the OAuth sign-in form: failed sign-ins per IP per window, on either door.
-LOGIN_LIMIT = 10
-LOGIN_PERIOD = 300
-REGISTRATIONS_PER_IP = 5  # per 30 minutes, as the API's sign-up
-REGISTRATION_PERIOD = 1800
 
 # Per-field messages for the codes of accounts.actions.ValidationFailed.
 FIELD_ERRORS = {
@@ -70,16 +64,6 @@ def field_errors(page: Page, exc: ValidationFailed) -> dict[str, str]:
     return out
 
 
-async def _login_blocked(page: Page) -> bool:
-    key = f"login:{client_ip(page.request)}"
-    window = await page.roost.limiter.hit(key, LOGIN_LIMIT, LOGIN_PERIOD, cost=0)
-    return window.remaining == 0
-
-
-async def _login_failed(page: Page) -> None:
-    await page.roost.limiter.hit(f"login:{client_ip(page.request)}", LOGIN_LIMIT, LOGIN_PERIOD)
-
-
 def _login_form(page: Page, *, status: int = 200, error: str = "", login: str = "") -> Response:
     return render(
         page,
@@ -106,12 +90,15 @@ async def login_submit(page: Page) -> Response:
     name = form_str(page, form, "username", max_len=320).strip()
     password = form_str(page, form, "password", max_len=1000)
     target = safe_next(form_str(page, form, "next", max_len=2000))
-    if await _login_blocked(page):
+    roost = page.roost
+    try:
+        login = await throttled_sign_in(
+            roost.db, roost.limiter, client_ip(page.request), name, password
+        )
+    except TooManySignIns:
         error = page._("Too many failed sign-in attempts. Please wait a few minutes.")
         return _login_form(page, status=429, error=error, login=name)
-    login = await authenticate_user(page.roost.db, name, password) if name and password else None
     if login is None:
-        await _login_failed(page)
         error = page._("Wrong username, email or password.")
         return _login_form(page, status=422, error=error, login=name)
     if login_problem(login):
@@ -180,10 +167,7 @@ async def signup_submit(page: Page) -> Response:
         "email": form_str(page, form, "email", max_len=400).strip(),
         "reason": form_str(page, form, "reason", max_len=2000),
     }
-    window = await page.roost.limiter.hit(
-        f"register:{client_ip(page.request)}", REGISTRATIONS_PER_IP, REGISTRATION_PERIOD
-    )
-    if window.exceeded:
+    if not await signup_allowed(page.roost.limiter, client_ip(page.request)):
         message = page._("Too many sign-ups from this address; try again later.")
         raise RoostError(message, status=429)
     locale = page.locale
