@@ -3,6 +3,7 @@
 from roost.accounts import tables as accounts_tables
 from roost.db.metadata import metadata
 from roost.emojis import tables as emojis_tables
+from roost.feeds import tables as feeds_tables
 from roost.graph import tables as graph_tables
 from roost.jobs import tables as jobs_tables
 from roost.notifications import tables as notifications_tables
@@ -13,6 +14,7 @@ from roost.timelines import tables as timelines_tables
 __all__ = [
     "accounts_tables",
     "emojis_tables",
+    "feeds_tables",
     "graph_tables",
     "jobs_tables",
     "metadata",

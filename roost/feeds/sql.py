@@ -8,10 +8,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from roost.db import Database
+from roost.db import Database, Transaction
 from roost.db.prepared import any_of
 from roost.feeds import FEED_CAP
-from roost.timelines.tables import home_feed, home_feed_marks
+from roost.feeds.tables import home_feed, home_feed_marks
 
 BATCH = 500  # rows per multi-row INSERT (SQLite allows 32766 bound parameters)
 
@@ -95,6 +95,13 @@ def _trim_statement() -> sa.Delete:
         home_feed.c.owner_id == sa.bindparam("owner", type_=sa.BigInteger),
         home_feed.c.status_id <= sa.bindparam("cutoff", type_=sa.BigInteger),
     )
+
+
+async def forget_statuses(tx: Transaction, status_ids: Sequence[int]) -> None:
+    """Remove deleted statuses from every SQL feed, inside the transaction that deletes
+    them (the rows' foreign key would refuse the delete otherwise). Feeds of other stores,
+    and live streams, learn of it through the `unfan_out` job."""
+    await tx.execute(home_feed.delete().where(home_feed.c.status_id.in_(list(status_ids))))
 
 
 class SqlFeedStore:

@@ -10,11 +10,11 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from roost.accounts.queries import account_shown
 from roost.accounts.tables import accounts
 from roost.db import Database, Transaction
+from roost.db.dialect import insert_or_ignore, upsert
 from roost.errors import Forbidden, NotFound
 from roost.graph.entities import Relationship
 from roost.graph.queries import render_relationship
@@ -24,13 +24,15 @@ from roost.jobs.queue import enqueue
 from roost.notifications.actions import notify, unnotify
 from roost.timeutil import utcnow
 
+
+def _mute_upsert(dialect: str) -> Any:
+    """A new mute, or new terms for an existing one."""
+    return upsert(
+        mutes, dialect, ("account_id", "target_account_id"), ("hide_notifications", "expires_at")
+    )
+
+
 NOT_ALLOWED = "This action is not allowed"
-
-
-def _insert(tx: Transaction, table: sa.Table) -> Any:
-    """INSERT with the dialect's ON CONFLICT support (both SQLite and PostgreSQL have it)."""
-    dialect = postgresql if tx.conn.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)
 
 
 async def _target(tx: Transaction, viewer_id: int, account_id: int, verb: str) -> Any:
@@ -98,16 +100,17 @@ async def _add_follow(
 ) -> None:
     """Insert an accepted follow (if new): counters, notification and home feed."""
     inserted = await tx.execute(
-        _insert(tx, follows)
-        .values(
-            id=new_id(),
-            account_id=follower_id,
-            target_account_id=followee_id,
-            created_at=utcnow(),
-            show_reblogs=show_reblogs,
-            notify=notify_posts,
-        )
-        .on_conflict_do_nothing()
+        insert_or_ignore(follows, tx.dialect),
+        [
+            {
+                "id": new_id(),
+                "account_id": follower_id,
+                "target_account_id": followee_id,
+                "created_at": utcnow(),
+                "show_reblogs": show_reblogs,
+                "notify": notify_posts,
+            }
+        ],
     )
     if inserted.rowcount:
         await _count(tx, follower_id, followee_id, 1)
@@ -226,16 +229,17 @@ async def do_follow(
                 )
             else:
                 await tx.execute(
-                    _insert(tx, follow_requests)
-                    .values(
-                        id=new_id(),
-                        account_id=viewer_id,
-                        target_account_id=account_id,
-                        created_at=utcnow(),
-                        show_reblogs=show_reblogs,
-                        notify=bool(notify_posts),
-                    )
-                    .on_conflict_do_nothing()
+                    insert_or_ignore(follow_requests, tx.dialect),
+                    [
+                        {
+                            "id": new_id(),
+                            "account_id": viewer_id,
+                            "target_account_id": account_id,
+                            "created_at": utcnow(),
+                            "show_reblogs": show_reblogs,
+                            "notify": bool(notify_posts),
+                        }
+                    ],
                 )
                 await notify(
                     tx, account_id=account_id, from_account_id=viewer_id, type="follow_request"
@@ -285,11 +289,15 @@ async def do_block(db: Database, viewer_id: int, account_id: int) -> Relationshi
     async with db.transaction() as tx:
         await _target(tx, viewer_id, account_id, "block")
         await tx.execute(
-            _insert(tx, blocks)
-            .values(
-                id=new_id(), account_id=viewer_id, target_account_id=account_id, created_at=utcnow()
-            )
-            .on_conflict_do_nothing()
+            insert_or_ignore(blocks, tx.dialect),
+            [
+                {
+                    "id": new_id(),
+                    "account_id": viewer_id,
+                    "target_account_id": account_id,
+                    "created_at": utcnow(),
+                }
+            ],
         )
         for a, b in ((viewer_id, account_id), (account_id, viewer_id)):
             await _remove_follow(tx, a, b)
@@ -319,19 +327,17 @@ async def do_mute(
     async with db.transaction() as tx:
         await _target(tx, viewer_id, account_id, "mute")
         await tx.execute(
-            _insert(tx, mutes)
-            .values(
-                id=new_id(),
-                account_id=viewer_id,
-                target_account_id=account_id,
-                created_at=utcnow(),
-                hide_notifications=notifications,
-                expires_at=expires_at,
-            )
-            .on_conflict_do_update(
-                index_elements=[mutes.c.account_id, mutes.c.target_account_id],
-                set_={"hide_notifications": notifications, "expires_at": expires_at},
-            )
+            _mute_upsert(tx.dialect),
+            [
+                {
+                    "id": new_id(),
+                    "account_id": viewer_id,
+                    "target_account_id": account_id,
+                    "created_at": utcnow(),
+                    "hide_notifications": notifications,
+                    "expires_at": expires_at,
+                }
+            ],
         )
         # Out of the home feed now; back in when a timed mute runs out.
         await _unfeed(tx, viewer_id, account_id)

@@ -57,10 +57,15 @@ async def claim(db: Database, worker: str, *, limit: int = 10, lease: float = 30
         sa.and_(jobs.c.state == "queued", jobs.c.run_at <= now),
         sa.and_(jobs.c.state == "running", jobs.c.locked_until < now),
     )
-    pick = sa.select(jobs.c.id).where(runnable).order_by(jobs.c.run_at, jobs.c.id).limit(limit)
-    if not db.is_sqlite:
-        # Concurrent workers skip each other's rows instead of waiting on them.
-        pick = pick.with_for_update(skip_locked=True)
+    # Concurrent workers skip each other's rows instead of waiting on them (PostgreSQL;
+    # SQLite, which has one writer, compiles no FOR UPDATE).
+    pick = (
+        sa.select(jobs.c.id)
+        .where(runnable)
+        .order_by(jobs.c.run_at, jobs.c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
     async with db.transaction() as tx:
         rows = await tx.fetch_all(
             jobs.update()

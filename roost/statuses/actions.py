@@ -6,7 +6,6 @@ tags, notifications, home-feed entries), so a failure leaves nothing half-writte
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,16 +13,16 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from roost.accounts.entities import CustomEmoji
 from roost.accounts.queries import local_username
 from roost.accounts.tables import accounts, users
 from roost.db import Database, Transaction
+from roost.db.dialect import insert_or_ignore
 from roost.db.prepared import any_of
 from roost.emojis.queries import emojis_in
 from roost.errors import Forbidden, Invalid, NotFound, RoostError
+from roost.feeds.sql import forget_statuses
 from roost.ids import new_id
 from roost.jobs.queue import enqueue
 from roost.notifications.actions import notify, silences, unnotify
@@ -45,7 +44,6 @@ from roost.statuses.tables import (
 from roost.text.entities import extract_entities
 from roost.text.length import weighted_length
 from roost.text.render import render_html
-from roost.timelines.tables import home_feed
 from roost.timeutil import utcnow
 
 MAX_PINS = 5
@@ -163,7 +161,7 @@ async def do_post_status_returning(
             # Claimed first, in the transaction: of two concurrent requests with one key,
             # the second waits for the first and then finds its post.
             claimed = await tx.execute(
-                _claim_key(tx.conn.dialect.name),
+                insert_or_ignore(idempotency_keys, tx.dialect, "account_id", "key"),
                 [
                     {
                         "account_id": author_id,
@@ -299,18 +297,6 @@ _ATTACH_TAGS = status_tags.insert().from_select(
 )
 
 
-@functools.cache
-def _claim_key(dialect: str) -> sa.Insert:
-    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
-    return insert(idempotency_keys).on_conflict_do_nothing(index_elements=["account_id", "key"])
-
-
-@functools.cache
-def _new_tags(dialect: str) -> sa.Insert:
-    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
-    return insert(tags).on_conflict_do_nothing(index_elements=["name_lower"])
-
-
 def _local_name(acct: str, base_url: str) -> str:
     """`bob` or `bob@this.domain` → "bob"; a remote acct (no federation yet) → ""."""
     return (local_username(acct, base_url.split("://", 1)[1]) or "").lower()
@@ -326,7 +312,7 @@ async def _attach_tags(tx: Transaction, status_id: int, names: dict[str, str], n
     # A tag seen for the first time keeps the case it was first written in; a concurrent
     # post creating the same tag wins quietly (ON CONFLICT DO NOTHING).
     await tx.execute(
-        _new_tags(tx.conn.dialect.name),
+        insert_or_ignore(tags, tx.dialect, "name_lower"),
         [
             {"id": new_id(), "name": name, "name_lower": lower, "created_at": now}
             for lower, name in names.items()
@@ -384,7 +370,8 @@ async def _delete_status_rows(tx: Transaction, ids: Sequence[int]) -> None:
             "public": any(r.visibility in ("public", "unlisted") for r in gone),
         },
     )
-    for table in (home_feed, notifications, favourites, bookmarks, pins, mentions, status_tags):
+    await forget_statuses(tx, every)
+    for table in (notifications, favourites, bookmarks, pins, mentions, status_tags):
         await tx.execute(table.delete().where(table.c.status_id.in_(every)))
     await tx.execute(idempotency_keys.delete().where(idempotency_keys.c.status_id.in_(every)))
     await tx.execute(statuses.delete().where(statuses.c.id.in_(reblog_ids)))

@@ -26,6 +26,7 @@ from roost.jobs.context import JobContext
 from roost.jobs.registry import batch_job, job
 from roost.pubsub import Event, encode_event
 from roost.statuses.tables import status_tags, statuses, tags
+from roost.timelines.home_rule import belongs_in_home
 from roost.timelines.queries import feed_entries_for
 from roost.timeutil import utcnow
 
@@ -41,24 +42,14 @@ async def _recipients(
 ) -> AsyncGenerator[list[int]]:
     """Followers who should get `status` in their home feed, in batches of `fanout_batch`.
 
-    Mastodon's home rules: replies only reach those who also follow the replied-to account;
-    boosts skip followers who turned boosts off and the original's author; direct posts
-    reach only mentioned followers. Accounts inactive for `inactive_days` are skipped (their
-    feed is rebuilt when they return). Reading the next batch overlaps the caller's work
-    on this one.
+    Mastodon's home rules (`home_rule.belongs_in_home`, which a rebuilt feed follows too).
+    Accounts inactive for `inactive_days` are skipped (their feed is rebuilt when they
+    return). Reading the next batch overlaps the caller's work on this one.
     """
-    reply_to = status.in_reply_to_account_id
-    stmt = _recipients_statement(
-        ctx.settings.fanout_batch,
-        original is not None,
-        status.visibility == "direct",
-        reply_to is not None and reply_to != status.account_id,
-    )
+    stmt = _recipients_statement(ctx.settings.fanout_batch)
     params = {
         "author": status.account_id,
-        "original_author": original.account_id if original is not None else None,
         "status": status.id,
-        "reply_to": reply_to,
         "cutoff": utcnow() - timedelta(days=ctx.settings.inactive_days),
     }
 
@@ -83,57 +74,41 @@ async def _recipients(
 
 
 @functools.cache
-def _recipients_statement(size: int, reblog: bool, direct: bool, reply: bool) -> sa.Select[Any]:
+def _recipients_statement(size: int) -> sa.Select[Any]:
     """A page of the author's followers, each with whether they get the status, built
-    once per shape (a statement built per job was compiled per job too: 1.3 of its
-    1.6 ms, measured). Parameters: author, last (the previous page's last follows.id),
-    cutoff (inactive before it), and original_author, status, reply_to as the shape
-    needs them."""
-    from roost.statuses.tables import mentions
-
+    once (a statement built per job was compiled per job too: 1.3 of its 1.6 ms,
+    measured). Parameters: author, status, last (the previous page's last follows.id),
+    cutoff (inactive before it)."""
     f = follows.alias("f")
-    author = sa.bindparam("author", type_=sa.BigInteger)
     # The page is a range of the (target_account_id, id) index with a LIMIT, in a subquery
     # so the planner cannot join `users` first: with stale statistics PostgreSQL did, and
     # sorted all 100k followers for every page of 1,000 (~100 ms a page).
-    following = [
-        f.c.target_account_id == author,
-        f.c.id > sa.bindparam("last", type_=sa.BigInteger),
-    ]
-    if reblog:
-        original_author = sa.bindparam("original_author", type_=sa.BigInteger)
-        following += [f.c.show_reblogs.is_(True), f.c.account_id != original_author]
     page = (
-        sa.select(f.c.id, f.c.account_id)
-        .where(*following)
+        sa.select(f.c.id, f.c.account_id, f.c.show_reblogs)
+        .where(
+            f.c.target_account_id == sa.bindparam("author", type_=sa.BigInteger),
+            f.c.id > sa.bindparam("last", type_=sa.BigInteger),
+        )
         .order_by(f.c.id)
         .limit(size)
         .subquery("page")
     )
     follower = page.c.account_id
-    # No users row (a remote follower) or an old last_active_at: NULL or false, skipped.
-    wanted = [users.c.last_active_at >= sa.bindparam("cutoff", type_=sa.DateTime)]
-    if direct:
-        status = sa.bindparam("status", type_=sa.BigInteger)
-        wanted.append(
-            sa.exists().where(mentions.c.status_id == status, mentions.c.account_id == follower)
-        )
-    if reply:
-        also = follows.alias("also")
-        reply_to = sa.bindparam("reply_to", type_=sa.BigInteger)
-        wanted.append(
-            sa.or_(
-                follower == reply_to,
-                sa.exists().where(
-                    also.c.account_id == follower, also.c.target_account_id == reply_to
-                ),
-            )
-        )
+    s = statuses.alias("s")
+    wanted = sa.and_(
+        # No users row (a remote follower) or an old last_active_at: NULL or false, skipped.
+        users.c.last_active_at >= sa.bindparam("cutoff", type_=sa.DateTime),
+        belongs_in_home(follower, s, shows_boosts=page.c.show_reblogs.is_(True)),
+    )
     # Every row of the page comes back, wanted or not: the last one's id is where the next
     # page starts, even when none of this page is wanted.
     return (
-        sa.select(page.c.id, follower, sa.and_(*wanted).label("wanted"))
-        .select_from(page.outerjoin(users, users.c.account_id == follower))
+        sa.select(page.c.id, follower, wanted.label("wanted"))
+        .select_from(
+            page.outerjoin(users, users.c.account_id == follower).join(
+                s, s.c.id == sa.bindparam("status", type_=sa.BigInteger)
+            )
+        )
         .order_by(page.c.id)
     )
 

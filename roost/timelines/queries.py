@@ -5,16 +5,15 @@ thread's context. Each returns status ids the viewer may see, newest first; rend
 from __future__ import annotations
 
 import functools
-import heapq
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.elements import ColumnElement
 
 from roost.accounts.tables import accounts
 from roost.db import Database
+from roost.db.dialect import nth_largest_of_groups
 from roost.db.prepared import any_of
 from roost.feeds import FEED_CAP, FeedStore
 from roost.graph.tables import follows
@@ -32,6 +31,7 @@ from roost.statuses.queries import (
 )
 from roost.statuses.tables import bookmarks, favourites, pins, status_tags, statuses, tags
 from roost.statuses.visible import Visible
+from roost.timelines.home_rule import belongs_in_home
 
 CONTEXT_LIMIT = 4096  # statuses considered in one thread
 
@@ -161,27 +161,13 @@ async def feed_entries_for(
     owner's own posts and those of followed accounts (or just `authors`), newest first."""
     query, s, _ = timeline_select(owner_id)
     followed = sa.select(follows.c.target_account_id).where(follows.c.account_id == owner_id)
-    no_reblogs = sa.select(follows.c.target_account_id).where(
-        follows.c.account_id == owner_id, follows.c.show_reblogs.is_(False)
-    )
     if authors is None:
         query = query.where(sa.or_(s.c.account_id == owner_id, s.c.account_id.in_(followed)))
     else:
         query = query.where(s.c.account_id.in_(authors))
     if not reblogs:
         query = query.where(s.c.reblog_of_id.is_(None))
-    query = query.where(
-        # Boosts from accounts whose boosts the owner turned off stay out.
-        sa.or_(s.c.reblog_of_id.is_(None), s.c.account_id.notin_(no_reblogs)),
-        # Replies reach the feed only when the owner follows (or is) the replied-to account.
-        sa.or_(
-            s.c.in_reply_to_account_id.is_(None),
-            s.c.in_reply_to_account_id == s.c.account_id,
-            s.c.in_reply_to_account_id == owner_id,
-            s.c.account_id == owner_id,
-            s.c.in_reply_to_account_id.in_(followed),
-        ),
-    )
+    query = query.where(belongs_in_home(sa.literal(owner_id, sa.BigInteger), s))
     # Bounded below by a cutoff: unbounded, SQLite reads every post of every followed
     # account through the (account_id, id) index, checks each one's visibility and sorts
     # them all (8.7 s for ~250 followed accounts at 10M posts, measured; it grows with the
@@ -208,52 +194,11 @@ async def _rebuild_cutoff(
     accounts they follow), or None when they have fewer posts."""
     if authors is None:
         authors = [owner_id, *await db.scalars(_FOLLOWED, {"owner": owner_id})]
-    authors = list(dict.fromkeys(authors))
-    if not db.is_sqlite:
-        # One round trip: a LATERAL join reads each author's newest posts off the index.
-        params = {"authors": authors, "n": wanted, "skip": wanted - 1}
-        found = await db.scalar(_lateral_cutoff(), params)
-        return None if found is None else int(found)
-    newest: list[int] = []
-    for author in authors:  # SQLite has no LATERAL; each is tens of µs in-process
-        newest += await db.scalars(_NEWEST_OF, {"author": author, "n": wanted})
-    if len(newest) < wanted:
-        return None
-    return heapq.nlargest(wanted, newest)[-1]
-
-
-@functools.cache
-def _lateral_cutoff() -> sa.Select[Any]:
-    """PostgreSQL: the `n`-th newest id among the newest `n` posts of each of `authors`."""
-    author = (
-        sa.func.unnest(sa.bindparam("authors", type_=postgresql.ARRAY(sa.BigInteger)))
-        .table_valued("author")
-        .render_derived()
-    )
-    newest = (
-        sa.select(statuses.c.id)
-        .where(statuses.c.account_id == author.c.author)
-        .order_by(statuses.c.id.desc())
-        .limit(sa.bindparam("n", type_=sa.Integer))
-        .lateral("newest")
-    )
-    return (
-        sa.select(newest.c.id)
-        .select_from(author.join(newest, sa.true()))
-        .order_by(newest.c.id.desc())
-        .offset(sa.bindparam("skip", type_=sa.Integer))
-        .limit(1)
-    )
+    return await nth_largest_of_groups(db, statuses.c.id, statuses.c.account_id, authors, wanted)
 
 
 _FOLLOWED = sa.select(follows.c.target_account_id).where(
     follows.c.account_id == sa.bindparam("owner", type_=sa.BigInteger)
-)
-_NEWEST_OF = (
-    sa.select(statuses.c.id)
-    .where(statuses.c.account_id == sa.bindparam("author", type_=sa.BigInteger))
-    .order_by(statuses.c.id.desc())
-    .limit(sa.bindparam("n", type_=sa.Integer))
 )
 
 

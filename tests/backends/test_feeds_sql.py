@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from roost.db import Database
 from roost.feeds import FEED_CAP, FeedStore
 from roost.feeds.sql import _trims
-from roost.timelines.tables import home_feed
+from roost.feeds.tables import home_feed
 from tests.backends.conftest import Rows
 
 

@@ -229,3 +229,50 @@ async def test_a_rebuild_bounded_by_each_authors_newest_posts_finds_the_same_ent
         await feed_entries_for(roost.db, alice.id, authors=[carol.id], limit=2)
         == [(sid, carol.id) for sid in reversed(posted[1::2])][:2]
     )
+
+
+async def test_the_push_and_the_rebuild_follow_one_home_rule(
+    client: httpx.AsyncClient, roost: Roost, make_user: MakeUser
+) -> None:
+    """Every case of the home rule (timelines.home_rule): what fan-out pushes is what a
+    rebuilt feed holds."""
+    alice, bob, carol = await make_user("alice"), await make_user("bob"), await make_user("carol")
+    dave, eve = await make_user("dave"), await make_user("eve")
+    for whom in (alice, carol):
+        await follow(client, bob, whom)
+    r = await client.post(
+        f"/api/v1/accounts/{dave.id}/follow", json={"reblogs": False}, headers=bob.auth
+    )
+    assert r.status_code == 200, r.text
+    assert await home_ids(client, bob) == []  # bob's feed is present: fan-out reaches it
+    by_carol = await post(client, carol, "carol's")
+    by_eve = await post(client, eve, "eve's")
+    by_bob = await post(client, bob, "bob's")
+
+    async def boost(user: User, status: dict[str, object]) -> str:
+        r = await client.post(f"/api/v1/statuses/{status['id']}/reblog", headers=user.auth)
+        assert r.status_code == 200, r.text
+        return str(r.json()["id"])
+
+    wanted = {
+        by_carol["id"],
+        by_bob["id"],
+        (await post(client, alice, "plain"))["id"],
+        (await post(client, alice, "@carol hi", in_reply_to_id=by_carol["id"]))["id"],
+        (await post(client, alice, "@bob hi", in_reply_to_id=by_bob["id"]))["id"],
+        (await post(client, alice, "@bob psst", visibility="direct"))["id"],
+        await boost(alice, by_carol),
+        (await post(client, dave, "dave's own"))["id"],
+    }
+    unwanted = {
+        (await post(client, alice, "@eve hi", in_reply_to_id=by_eve["id"]))["id"],
+        (await post(client, alice, "@carol psst", visibility="direct"))["id"],
+        await boost(alice, by_bob),  # bob wrote the original
+        await boost(dave, by_carol),  # bob turned dave's boosts off
+    }
+    pushed = set(await home_ids(client, bob))
+    await roost.feeds.drop(bob.id)
+    rebuilt = set(await home_ids(client, bob))
+    assert pushed == wanted
+    assert rebuilt == wanted
+    assert not unwanted & rebuilt
