@@ -1,0 +1,51 @@
+"""Settings from the environment: durability, and a secret key that is never readable by
+others, not even for a moment."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from roost.config import Settings
+
+
+def test_sqlite_sync_is_normal_unless_full(tmp_path: Path) -> None:
+    env = {"ROOST_DATA_DIR": str(tmp_path)}
+    assert Settings.from_env(env).sqlite_sync == "normal"
+    assert Settings.from_env({**env, "ROOST_SQLITE_SYNC": "FULL"}).sqlite_sync == "full"
+    with pytest.raises(ValueError, match="ROOST_SQLITE_SYNC must be normal or full"):
+        Settings.from_env({**env, "ROOST_SQLITE_SYNC": "off"})
+
+
+def test_a_new_secret_key_is_private_from_creation(tmp_path: Path) -> None:
+    data = tmp_path / "new" / "data"
+    before = os.umask(0o022)  # a permissive umask: the modes must not depend on it
+    try:
+        settings = Settings.from_env({"ROOST_DATA_DIR": str(data)}).with_secret()
+    finally:
+        os.umask(before)
+    key = data / "secret_key"
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert key.read_text().strip() == settings.secret_key
+    again = Settings.from_env({"ROOST_DATA_DIR": str(data)}).with_secret()
+    assert again.secret_key == settings.secret_key
+
+
+def test_a_key_made_meanwhile_by_another_process_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = tmp_path / "secret_key"
+    real_open = os.open
+
+    def racing_open(path: str | Path, flags: int, mode: int = 0o777) -> int:
+        if Path(path) == key:  # another process wins the race between exists() and open()
+            key.write_text("theirs\n")
+        return real_open(path, flags, mode)
+
+    monkeypatch.setattr(os, "open", racing_open)
+    settings = Settings.from_env({"ROOST_DATA_DIR": str(tmp_path)}).with_secret()
+    assert settings.secret_key == "theirs"
