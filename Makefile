@@ -1,4 +1,5 @@
-# Roost: `make run` serves on SQLite at http://localhost:8000; `make test` runs every check.
+# Roost: `make run` serves on SQLite at http://localhost:8000; `make test` runs every check
+# (ruff, the import contracts, mypy --strict and the test suite on both backends).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -19,6 +20,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check roost tests bench
 	$(BIN)/ruff format --check roost tests bench
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy roost tests bench

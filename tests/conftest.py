@@ -23,10 +23,10 @@ from roost.app import create_app
 from roost.config import Settings, normalise_database_url
 from roost.db import Database
 from roost.db.migrate import upgrade
-from roost.db.schema import metadata
 from roost.instance import Roost
 from roost.jobs.worker import Worker
 from roost.oauth.actions import do_create_token
+from roost.schema import metadata
 
 use_fast_hashing()
 

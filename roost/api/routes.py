@@ -10,6 +10,7 @@ from starlette.routing import BaseRoute
 
 import roost.api.mastodon as mastodon_pkg
 from roost.api.http import Api
+from roost.api.openapi import openapi_api
 
 
 def api_modules() -> list[object]:
@@ -20,7 +21,9 @@ def api_modules() -> list[object]:
 
 
 def all_apis() -> list[Api]:
-    return [m.api for m in api_modules() if isinstance(getattr(m, "api", None), Api)]  # type: ignore[attr-defined]  # checked by isinstance
+    """Every module's `api`, and the OpenAPI document's route describing them all."""
+    apis = [m.api for m in api_modules() if isinstance(getattr(m, "api", None), Api)]  # type: ignore[attr-defined]  # checked by isinstance
+    return [*apis, openapi_api(apis)]
 
 
 def api_routes() -> list[BaseRoute]:

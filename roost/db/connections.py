@@ -128,7 +128,7 @@ class Connections(Runner):
 
     # --- statements built once run straight through the driver (roost.db.fast) ---
 
-    def _plan(
+    def plan_of(
         self, stmt: sa.Executable, keys: tuple[str, ...] = (), many: bool = False
     ) -> Plan | None:
         """`stmt`'s plan (for writes: executed with parameter `keys`), made once."""
@@ -147,7 +147,7 @@ class Connections(Runner):
     ) -> tuple[Plan, Sequence[Any]] | None:
         if params is None or (self._reader is None and self.pg_reads is None):
             return None
-        p = self._plan(stmt)
+        p = self.plan_of(stmt)
         if p is None or not p.returns:
             return None
         if self._reader is not None:
@@ -198,7 +198,7 @@ class Connections(Runner):
         many = len(rows) > 1
         if many and any(len(r) != len(keys) or r.keys() != rows[0].keys() for r in rows):
             return None  # rows of different shapes: SQLAlchemy says what is missing
-        p = self._plan(stmt, keys, many)
+        p = self.plan_of(stmt, keys, many)
         if p is None:
             return None
         t0 = time.perf_counter()

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, Protocol, cast
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from roost.db.fast import Plan
+from roost.db.fast import Plan, Written
 from roost.db.runner import Params, Runner
-
-if TYPE_CHECKING:
-    from roost.db.connections import Connections
 
 AfterCommit = Callable[[], Awaitable[None]]
 
@@ -31,12 +28,21 @@ class Outbox:
     after: list[AfterCommit] = field(default_factory=list)
 
 
+class Driver(Protocol):
+    """Runs plans straight through a SQLite transaction's sqlite3 connection
+    (roost.db.connections.Connections)."""
+
+    def plan_of(self, stmt: sa.Executable) -> Plan | None: ...
+
+    def write(self, dbapi: Any, stmt: sa.Executable, rows: Sequence[Params]) -> Written | None: ...
+
+    def sqlite_run(self, dbapi: Any, p: Plan, params: Params, one: bool) -> list[Any]: ...
+
+
 class Transaction(Runner):
     """One write transaction. What it sets off waits in its `outbox` until it commits."""
 
-    def __init__(
-        self, conn: AsyncConnection | sa.Connection, db: Connections | None = None
-    ) -> None:
+    def __init__(self, conn: AsyncConnection | sa.Connection, db: Driver | None = None) -> None:
         self.conn = conn
         # Given for a SQLite file's write connection: statements with a plan run through
         # sqlite3 directly, inside this transaction (roost.db.fast).
@@ -77,7 +83,7 @@ class Transaction(Runner):
     ) -> tuple[Plan, Sequence[Any]] | None:
         if params is None or self._db is None:
             return None
-        p = self._db._plan(stmt)
+        p = self._db.plan_of(stmt)
         if p is None or not p.returns:
             return None
         return p, self._db.sqlite_run(self._dbapi(), p, params, one)

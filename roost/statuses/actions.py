@@ -28,10 +28,10 @@ from roost.jobs.queue import enqueue
 from roost.notifications.actions import notify, silences, unnotify
 from roost.notifications.tables import notifications
 from roost.oauth.tables import apps
+from roost.statuses.entities import VISIBILITIES
 from roost.statuses.queries import access_status
 from roost.statuses.render import status_key
 from roost.statuses.tables import (
-    VISIBILITIES,
     bookmarks,
     favourites,
     idempotency_keys,

@@ -8,6 +8,8 @@ import msgspec
 
 from roost.accounts.entities import Account, CustomEmoji
 
+VISIBILITIES = ("public", "unlisted", "private", "direct")  # a Status's `visibility`
+
 
 class StatusMention(msgspec.Struct, kw_only=True):
     id: str

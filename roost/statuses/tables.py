@@ -4,8 +4,6 @@ import sqlalchemy as sa
 
 from roost.db.metadata import metadata
 
-VISIBILITIES = ("public", "unlisted", "private", "direct")
-
 statuses = sa.Table(
     "statuses",
     metadata,

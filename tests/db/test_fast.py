@@ -53,7 +53,7 @@ async def test_rows_match_sqlalchemy_column_for_column(roost: Roost, make_user: 
     for params in cases:
         fast = await db.fetch_all(_STMT, params)
         assert [tuple(r) for r in fast] == await _slow(db, _STMT, params)
-    assert db.connections._plan(_STMT) is not None  # the reads above took the fast path
+    assert db.connections.plan_of(_STMT) is not None  # the reads above took the fast path
     rows = await db.fetch_all(_STMT, {"ids": [a.id, b.id]})
     first: Any = rows[0]
     assert first.username == "ann"

@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from roost.db import Database
-from roost.db.schema import metadata
+from roost.schema import metadata
 
 
 async def test_migrations_match_the_tables(db: Database) -> None:

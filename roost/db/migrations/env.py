@@ -9,7 +9,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from roost.db.schema import metadata
+from roost.schema import metadata
 
 config = context.config
 

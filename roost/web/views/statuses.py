@@ -14,7 +14,7 @@ from starlette.responses import Response
 from roost.db import Database
 from roost.errors import NotFound
 from roost.statuses import actions
-from roost.statuses.tables import VISIBILITIES
+from roost.statuses.entities import VISIBILITIES
 from roost.text.length import weighted_length
 from roost.web.render import (
     Page,

@@ -12,16 +12,14 @@ from starlette.responses import Response
 from roost import __version__
 from roost.api.http import Api, ApiRequest, RouteInfo
 
-api = Api()
 _PATH_PARAM = re.compile(r"{(\w+)}")
 _cache: dict[str, bytes] = {}
 
 
-def build_openapi(base_url: str) -> dict[str, Any]:
+def build_openapi(base_url: str, apis: list[Api]) -> dict[str, Any]:
     """The OpenAPI document for every registered API route."""
-    from roost.api.routes import all_apis
 
-    routes: list[RouteInfo] = [r for a in all_apis() for r in a.routes]
+    routes: list[RouteInfo] = [r for a in apis for r in a.routes]
     types = [r.response for r in routes if r.response is not None]
     schemas, components = msgspec.json.schema_components(
         types, ref_template="#/components/schemas/{name}"
@@ -88,10 +86,16 @@ def build_openapi(base_url: str) -> dict[str, Any]:
     }
 
 
-@api.route("/api/openapi.json", summary="This document")
-async def openapi(req: ApiRequest) -> Response:
-    """The OpenAPI 3.1 description of Roost's API."""
-    base = req.roost.settings.base_url
-    if base not in _cache:
-        _cache[base] = msgspec.json.encode(build_openapi(base))
-    return Response(_cache[base], media_type="application/json")
+def openapi_api(apis: list[Api]) -> Api:
+    """The route of the document describing `apis` (and itself)."""
+    api = Api()
+
+    @api.route("/api/openapi.json", summary="This document")
+    async def openapi(req: ApiRequest) -> Response:
+        """The OpenAPI 3.1 description of Roost's API."""
+        base = req.roost.settings.base_url
+        if base not in _cache:
+            _cache[base] = msgspec.json.encode(build_openapi(base, [*apis, api]))
+        return Response(_cache[base], media_type="application/json")
+
+    return api
