@@ -20,12 +20,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from roost.accounts.actions import do_create_account
 from roost.accounts.passwords import use_fast_hashing
+from roost.accounts.registration import do_create_account
 from roost.config import normalise_database_url
 from roost.db import Database
 from roost.db.migrate import upgrade
-from roost.statuses.actions import NewStatus, do_post_status
+from roost.statuses.posting import NewStatus, do_post_status
 
 
 def _synchronous(db: Database, level: str) -> None:

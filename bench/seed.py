@@ -35,7 +35,7 @@ from roost.feeds.sql import SqlFeedStore
 from roost.feeds.tables import home_feed, home_feed_marks
 from roost.graph.tables import follows
 from roost.oauth.actions import issue_token
-from roost.statuses.actions import NewStatus, do_post_status
+from roost.statuses.posting import NewStatus, do_post_status
 from roost.statuses.tables import favourites, mentions, status_tags, statuses, tags
 from roost.timelines.queries import feed_entries_for
 from roost.timeutil import utcnow

@@ -187,7 +187,7 @@ def users_create(
     ] = False,
 ) -> None:
     """Create a local account."""
-    from roost.accounts.actions import do_create_account
+    from roost.accounts.registration import do_create_account
     from roost.db import Database
 
     chosen = password or secrets.token_urlsafe(15)

@@ -17,8 +17,8 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from roost.accounts.actions import do_create_account
 from roost.accounts.passwords import use_fast_hashing
+from roost.accounts.registration import do_create_account
 from roost.app import create_app
 from roost.config import Settings, normalise_database_url
 from roost.db import Database

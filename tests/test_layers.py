@@ -31,3 +31,11 @@ def test_only_the_query_layer_vouches_for_visibility() -> None:
     assert makers, "the query layer makes Visible ids"
     assert all(path.endswith("queries.py") for path in makers), makers
 
+
+def test_no_module_outside_migrations_grows_past_400_lines() -> None:
+    sizes = {
+        str(p.relative_to(ROOST)): len(p.read_text().splitlines())
+        for p in ROOST.rglob("*.py")
+        if "migrations" not in p.parts
+    }
+    assert not {p: n for p, n in sizes.items() if n > 400}

@@ -10,8 +10,8 @@ from roost.accounts.queries import account_entity
 from roost.cache import Cache
 from roost.db import Database
 from roost.errors import NotFound
-from roost.statuses.actions import Posted
 from roost.statuses.entities import Status
+from roost.statuses.posting import Posted
 from roost.statuses.queries import visible_ids
 from roost.statuses.render import complete, core_of, mention_entity, render_statuses, tag_entity
 from roost.statuses.visible import Visible

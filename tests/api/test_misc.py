@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from roost.app import create_app
 from roost.instance import Roost
-from roost.statuses import actions
+from roost.statuses import posting
 from roost.statuses.tables import statuses
 from tests.api.test_statuses import post
 from tests.conftest import MakeUser, User, variant
@@ -109,7 +109,7 @@ async def test_failed_post_leaves_nothing_behind(
     async def broken_notify(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(actions, "notify", broken_notify)
+    monkeypatch.setattr(posting, "notify", broken_notify)
     r = await client.post("/api/v1/statuses", json={"status": "@bob hi #tag"}, headers=alice.auth)
     assert r.status_code == 500
     assert r.json() == {"error": "Internal server error"}

@@ -11,7 +11,8 @@ import httpx
 import sqlalchemy as sa
 
 from roost.instance import Roost
-from roost.oauth.actions import do_create_app, do_create_token
+from roost.oauth.actions import do_create_token
+from roost.oauth.apps import do_create_app
 from roost.statuses.tables import statuses, tags
 from tests.conftest import MakeUser, User
 

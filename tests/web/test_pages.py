@@ -16,7 +16,7 @@ from starlette.requests import HTTPConnection
 
 from roost.emojis.queries import do_add_custom_emoji
 from roost.instance import Roost
-from roost.statuses.actions import NewStatus, do_post_status
+from roost.statuses.posting import NewStatus, do_post_status
 from roost.web.i18n import format_date
 from roost.web.session import SESSION_COOKIE, token_from_cookie, viewer_from_session
 from tests.conftest import MakeUser, User

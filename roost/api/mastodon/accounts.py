@@ -6,12 +6,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from roost.accounts.actions import (
-    ProfileChanges,
-    ValidationFailed,
-    do_register,
-    do_update_credentials,
-)
+from roost.accounts.actions import ProfileChanges, do_update_credentials
 from roost.accounts.entities import Account, CredentialAccount
 from roost.accounts.queries import (
     access_account_by_acct,
@@ -20,6 +15,7 @@ from roost.accounts.queries import (
     render_credential_account,
     render_shown_accounts,
 )
+from roost.accounts.registration import ValidationFailed, do_register
 from roost.accounts.throttles import signup_allowed
 from roost.api.http import Api, ApiRequest, page_response
 from roost.errors import Forbidden, RateLimited

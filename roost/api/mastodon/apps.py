@@ -9,7 +9,7 @@ from roost.api.errors import ApiError
 from roost.api.http import Api, ApiRequest
 from roost.errors import NotFound
 from roost.http.responses import json_response
-from roost.oauth.actions import do_create_app
+from roost.oauth.apps import do_create_app
 from roost.oauth.entities import Application, AuthorizationServerMetadata, CredentialApplication
 from roost.oauth.queries import access_app, application_entity, credential_application_entity
 from roost.oauth.scopes import ALL_SCOPES

@@ -10,7 +10,7 @@ from roost.api.http import Api, ApiRequest, page_response
 from roost.errors import Invalid
 from roost.http.params import header
 from roost.http.responses import json_response
-from roost.statuses import actions
+from roost.statuses import actions, posting
 from roost.statuses.entities import (
     Context,
     Status,
@@ -48,7 +48,7 @@ async def create_status(req: ApiRequest) -> Response:
         raise Invalid("Media attachments and polls are not supported yet")
     if p.has("scheduled_at") and p.str("scheduled_at"):
         raise Invalid("Scheduled posts are not supported yet")
-    post = actions.NewStatus(
+    post = posting.NewStatus(
         text=p.str("status", "", max_len=100_000),
         spoiler_text=p.str("spoiler_text", "", max_len=10_000),
         visibility=p.str("visibility") or None,
@@ -59,7 +59,7 @@ async def create_status(req: ApiRequest) -> Response:
         idempotency_key=header(req.request, "idempotency-key", max_len=MAX_IDEMPOTENCY_KEY),
     )
     base_url = req.roost.settings.base_url
-    posted = await actions.do_post_status_returning(
+    posted = await posting.do_post_status_returning(
         req.roost.db,
         req.me_id,
         post,

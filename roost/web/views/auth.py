@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from roost.accounts.actions import (
-    ValidationFailed,
-    do_end_web_session,
-    do_register,
-    do_set_locale,
-    do_start_web_session,
-)
+from roost.accounts.actions import do_end_web_session, do_set_locale, do_start_web_session
+from roost.accounts.registration import ValidationFailed, do_register
 from roost.accounts.throttles import TooManySignIns, signup_allowed, throttled_sign_in
 from roost.errors import RoostError
 from roost.http.auth import client_ip

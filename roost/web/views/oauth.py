@@ -21,7 +21,8 @@ from roost.accounts.throttles import TooManySignIns, throttled_sign_in
 from roost.errors import RoostError
 from roost.http.auth import client_ip, instance_of, rate_limit
 from roost.instance import Roost
-from roost.oauth.actions import OOB_URI, PKCE_RE, SCHEME_RE, do_create_code, login_problem
+from roost.oauth.actions import PKCE_RE, do_create_code, login_problem
+from roost.oauth.apps import OOB_URI, SCHEME_RE
 from roost.oauth.queries import OAuthApp, access_client
 from roost.oauth.scopes import covers_all, parse_scopes, unknown_scopes
 from roost.web.csrf import check_csrf, csrf_token, issue_csrf

@@ -13,11 +13,11 @@ from roost.accounts.actions import (
     MAX_NOTE,
     PROFILE_IMAGES,
     ProfileChanges,
-    ValidationFailed,
     do_change_password,
     do_set_locale,
     do_update_credentials,
 )
+from roost.accounts.registration import ValidationFailed
 from roost.errors import Invalid
 from roost.web.i18n import LOCALES
 from roost.web.render import Page, form_str, form_view, page_view, read_form, redirect, render

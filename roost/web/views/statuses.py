@@ -13,7 +13,7 @@ from starlette.responses import Response
 
 from roost.db import Database
 from roost.errors import NotFound
-from roost.statuses import actions
+from roost.statuses import actions, posting
 from roost.statuses.entities import VISIBILITIES
 from roost.text.length import weighted_length
 from roost.web.render import (
@@ -84,10 +84,10 @@ async def post_status(page: Page) -> Response:
     if reply_to and reply_id is None:
         raise NotFound()
     key = form_str(page, form, "idempotency_key", max_len=64) or None
-    status_id = await actions.do_post_status(
+    status_id = await posting.do_post_status(
         page.roost.db,
         page.me_id,
-        actions.NewStatus(
+        posting.NewStatus(
             text=text,
             spoiler_text=spoiler,
             visibility=visibility,
