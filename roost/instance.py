@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from roost.accounts.renderer import AccountRenderer
 from roost.backends import build_backends
 from roost.cache import Cache
 from roost.config import Settings
@@ -35,6 +36,7 @@ class Roost:
         self.limiter: RateLimiter = self.backends.limiter
         self.pubsub: PubSub = self.backends.pubsub
         self.cache: Cache = self.backends.cache
+        self.accounts = AccountRenderer(self.db, settings.base_url)
         self.statuses = StatusRenderer(self.db, self.cache, settings.base_url)
         self.worker: Worker | None = None
 

@@ -105,12 +105,6 @@ def _shown_accounts() -> sa.Select[Any]:
     return sa.select(accounts).where(any_of(accounts.c.id, "ids"), account_shown())
 
 
-async def render_account_list(db: Database, ids: list[int], base_url: str) -> list[Account]:
-    """Accounts in the order of `ids`, skipping any that are gone or suspended."""
-    rendered = await render_accounts(db, ids, base_url)
-    return [rendered[i] for i in ids if i in rendered]
-
-
 async def access_account(db: Database, account_id: int) -> Any | None:
     """An account row by id; None if unknown, suspended or awaiting approval."""
     return await db.fetch_one(_shown_account(), {"id": account_id})
@@ -211,16 +205,6 @@ async def access_account_by_acct(db: Database, acct: str, domain: str) -> Any:
     if row is None:
         raise NotFound()
     return row
-
-
-async def render_shown_accounts(db: Database, ids: list[int], base_url: str) -> list[Account]:
-    """Accounts in the order of `ids` (one query), leaving out those not shown."""
-    wanted = list(dict.fromkeys(ids))
-    if not wanted:
-        return []
-    rows = await db.fetch_all(sa.select(accounts).where(accounts.c.id.in_(wanted), account_shown()))
-    by_id = {row.id: account_entity(row, base_url) for row in rows}
-    return [by_id[i] for i in wanted if i in by_id]
 
 
 async def render_preferences(db: Database, account_id: int) -> Preferences:

@@ -26,7 +26,6 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from roost.accounts.entities import CredentialAccount, CustomEmoji
-from roost.accounts.queries import render_credential_account
 from roost.emojis.queries import IN_TEXT_RE
 from roost.errors import RoostError
 from roost.http.params import id_or_none
@@ -148,7 +147,7 @@ async def load_page(request: Request, *, need_me: bool = True) -> Page:
     me = None
     if viewer is not None and need_me:
         assert viewer.account_id is not None
-        me = await render_credential_account(roost.db, viewer.account_id, roost.settings.base_url)
+        me = await roost.accounts.credential(viewer.account_id)
     choose_locale(request, request.cookies.get(LANG_COOKIE))
     return Page(request, roost, viewer, me)
 

@@ -11,9 +11,6 @@ from roost.accounts.entities import Account, CredentialAccount
 from roost.accounts.queries import (
     access_account_by_acct,
     access_shown_account,
-    account_entity,
-    render_credential_account,
-    render_shown_accounts,
 )
 from roost.accounts.registration import ValidationFailed, do_register
 from roost.accounts.throttles import signup_allowed
@@ -55,9 +52,7 @@ def list_args(req: ApiRequest, default: int = 40, most: int = 80) -> dict[str, A
 
 async def account_page(req: ApiRequest, page: EdgePage) -> Response:
     """A page of accounts with Link headers paging by the page's edge ids."""
-    rendered = await render_shown_accounts(
-        req.roost.db, page.account_ids, req.roost.settings.base_url
-    )
+    rendered = await req.roost.accounts.listed(page.account_ids)
     return page_response(req, rendered, page.first_id, page.last_id)
 
 
@@ -111,9 +106,7 @@ async def register(req: ApiRequest) -> Response:
 )
 async def verify_credentials(req: ApiRequest) -> Response:
     """The viewer's own account, with its `source` settings."""
-    return json_response(
-        await render_credential_account(req.roost.db, req.me_id, req.roost.settings.base_url)
-    )
+    return json_response(await req.roost.accounts.credential(req.me_id))
 
 
 def _fields(p: Params) -> list[tuple[str, str]] | None:
@@ -164,9 +157,7 @@ async def update_credentials(req: ApiRequest) -> Response:
     await do_update_credentials(
         req.roost.db, req.me_id, changes, base_url=settings.base_url, domain=settings.domain
     )
-    return json_response(
-        await render_credential_account(req.roost.db, req.me_id, settings.base_url)
-    )
+    return json_response(await req.roost.accounts.credential(req.me_id))
 
 
 @api.route("/api/v1/accounts/lookup", response=Account)
@@ -176,7 +167,7 @@ async def lookup(req: ApiRequest) -> Response:
     settings = req.roost.settings
     acct = req.params.required_str("acct")
     row = await access_account_by_acct(req.roost.db, acct, settings.domain)
-    return json_response(account_entity(row, settings.base_url))
+    return json_response(req.roost.accounts.entity(row))
 
 
 @api.route(
@@ -210,16 +201,14 @@ async def search(req: ApiRequest) -> Response:
         offset=p.int("offset", 0, lo=0),
         following=p.bool("following", False),
     )
-    return json_response(await render_shown_accounts(req.roost.db, ids, settings.base_url))
+    return json_response(await req.roost.accounts.listed(ids))
 
 
 @api.route("/api/v1/accounts", response=list[Account], summary="View multiple accounts")
 async def accounts_index(req: ApiRequest) -> Response:
     """The accounts `id[]` that exist, in that order."""
     check_scope_if_token(req, "read:accounts")
-    return json_response(
-        await render_shown_accounts(req.roost.db, _ids(req), req.roost.settings.base_url)
-    )
+    return json_response(await req.roost.accounts.listed(_ids(req)))
 
 
 @api.route("/api/v1/accounts/{id}", response=Account)
@@ -227,7 +216,7 @@ async def show(req: ApiRequest) -> Response:
     """One account."""
     check_scope_if_token(req, "read:accounts")
     row = await access_shown_account(req.roost.db, req.path_id())
-    return json_response(account_entity(row, req.roost.settings.base_url))
+    return json_response(req.roost.accounts.entity(row))
 
 
 async def _follow_list(req: ApiRequest, *, followers: bool) -> Response:

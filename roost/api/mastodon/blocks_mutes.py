@@ -5,7 +5,6 @@ from __future__ import annotations
 from starlette.responses import Response
 
 from roost.accounts.entities import Account
-from roost.accounts.queries import render_shown_accounts
 from roost.api.http import Api, ApiRequest, page_response
 from roost.api.mastodon.accounts import account_page, list_args
 from roost.graph.actions import do_block, do_mute, do_unblock, do_unmute
@@ -73,9 +72,7 @@ async def blocks(req: ApiRequest) -> Response:
 async def mutes(req: ApiRequest) -> Response:
     """Accounts the viewer mutes (until their mute expires), most recently muted first."""
     page = await access_own_list(req.roost.db, req.me_id, "mutes", **list_args(req))
-    accounts = await render_shown_accounts(
-        req.roost.db, page.account_ids, req.roost.settings.base_url
-    )
+    accounts = await req.roost.accounts.listed(page.account_ids)
     muted = [
         MutedAccount(
             **{f: getattr(a, f) for f in a.__struct_fields__},

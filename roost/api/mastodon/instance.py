@@ -9,7 +9,6 @@ from starlette.responses import Response
 
 from roost import MASTODON_VERSION, __version__
 from roost.accounts.entities import Account
-from roost.accounts.queries import render_account_list
 from roost.api.http import Api, ApiRequest
 from roost.http.responses import json_response
 from roost.statistics import contact_account_id, instance_counts
@@ -90,7 +89,7 @@ async def _contact(req: ApiRequest) -> Account | None:
     admin_id = await contact_account_id(req.roost.db)
     if admin_id is None:
         return None
-    found = await render_account_list(req.roost.db, [admin_id], req.roost.settings.base_url)
+    found = await req.roost.accounts.listed([admin_id])
     return found[0] if found else None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from roost.accounts.queries import access_account_by_acct, render_shown_accounts
+from roost.accounts.queries import access_account_by_acct
 from roost.api.http import Api, ApiRequest
 from roost.api.mastodon.accounts import check_scope_if_token
 from roost.errors import NotFound, Unauthorized
@@ -80,9 +80,7 @@ async def search(req: ApiRequest) -> Response:
         if kind in (None, "hashtags"):
             tag_rows = await search_tags(db, q, limit=limit, offset=offset)
     results = SearchResults(
-        accounts=await render_shown_accounts(db, account_ids, settings.base_url)
-        if kind in (None, "accounts")
-        else [],
+        accounts=await req.roost.accounts.listed(account_ids) if kind in (None, "accounts") else [],
         statuses=await req.roost.statuses.visible(req.viewer_id, status_ids)
         if kind in (None, "statuses")
         else [],

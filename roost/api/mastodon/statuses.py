@@ -5,7 +5,6 @@ from __future__ import annotations
 from starlette.responses import Response
 
 from roost.accounts.entities import Account
-from roost.accounts.queries import render_account_list
 from roost.api.http import Api, ApiRequest, page_response
 from roost.errors import Invalid
 from roost.http.params import header
@@ -158,8 +157,8 @@ async def _who(req: ApiRequest, kind: str) -> Response:
         req.roost.db, req.viewer_id, req.path_id(), kind,
         max_id=p.max_id, since_id=p.since_id, limit=p.limit,
     )  # fmt: skip
-    accounts: list[Account] = await render_account_list(
-        req.roost.db, [account_id for _, account_id in rows], req.roost.settings.base_url
+    accounts: list[Account] = await req.roost.accounts.listed(
+        [account_id for _, account_id in rows]
     )
     return page_response(req, accounts, rows[0][0] if rows else None, rows[-1][0] if rows else None)
 

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from starlette.responses import Response
 
 from roost.accounts.entities import Account
-from roost.accounts.queries import access_account_by_acct, account_entity, render_shown_accounts
+from roost.accounts.queries import access_account_by_acct
 from roost.db import Database
 from roost.errors import NotFound
 from roost.graph.actions import (
@@ -42,7 +42,7 @@ REQUESTS_PAGE = 40
 async def _account(page: Page) -> Account:
     name = str(page.request.path_params["name"])
     row = await access_account_by_acct(page.roost.db, name, page.roost.settings.domain)
-    return account_entity(row, page.base_url)
+    return page.roost.accounts.entity(row)
 
 
 async def _relationship(page: Page, account: Account) -> Relationship | None:
@@ -165,7 +165,7 @@ async def follow_requests(page: Page) -> Response:
         page.roost.db, page.me_id, "requests", max_id=max_id, since_id=None, min_id=None,
         limit=REQUESTS_PAGE,
     )  # fmt: skip
-    shown = await render_shown_accounts(page.roost.db, edges.account_ids, page.base_url)
+    shown = await page.roost.accounts.listed(edges.account_ids)
     full = len(edges.account_ids) == REQUESTS_PAGE and edges.last_id is not None
     older = f"/follow_requests?max_id={edges.last_id}" if full else None
     return render(page, "follow_requests.html", accounts=shown, older=older)
