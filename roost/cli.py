@@ -6,7 +6,7 @@ import asyncio
 import os
 import secrets
 from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.console import Console
@@ -25,6 +25,9 @@ app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(emoji_app, name="emoji")
 console = Console(stderr=True)
+if TYPE_CHECKING:
+    from roost.instance import Roost
+
 T = TypeVar("T")
 
 
@@ -43,16 +46,23 @@ def _settings() -> Settings:
         raise typer.Exit(2) from exc
 
 
-def _run(make: Callable[[Settings], Awaitable[T]]) -> T:
-    """Run one async operation against the configured database (migrated first)."""
+def _run(make: Callable[[Roost], Awaitable[T]]) -> T:
+    """Run one async operation on the configured instance (its database migrated first);
+    the instance is built once here, and closed afterwards."""
     from roost.db.migrate import upgrade
     from roost.errors import RoostError
+    from roost.instance import Roost
 
     settings = _settings()
 
     async def main() -> T:
         await upgrade(settings.database_url)
-        return await make(settings)
+        roost = Roost(settings)
+        try:
+            return await make(roost)
+        finally:
+            await roost.close()
+            await roost.db.dispose()
 
     try:
         return asyncio.run(main())
@@ -146,21 +156,17 @@ def jobs(
     ] = False,
 ) -> None:
     """Show the job queue: jobs per state and the latest dead jobs with their errors."""
-    from roost.db import Database
     from roost.jobs import queue
 
-    async def make(settings: Settings) -> None:
-        db = Database(settings.database_url)
-        try:
-            if retry_dead:
-                console.print(f"Queued {await queue.retry_dead(db)} dead jobs again.")
-            states = await queue.counts(db)
-            typer.echo(" ".join(f"{k}={v}" for k, v in sorted(states.items())) or "no jobs")
-            for job in await queue.dead_jobs(db, 10):
-                last = (job.last_error or "").strip().splitlines()[-1:] or [""]
-                typer.echo(f"dead {job.id} {job.kind} attempts={job.attempts}: {last[0]}")
-        finally:
-            await db.dispose()
+    async def make(roost: Roost) -> None:
+        db = roost.db
+        if retry_dead:
+            console.print(f"Queued {await queue.retry_dead(db)} dead jobs again.")
+        states = await queue.counts(db)
+        typer.echo(" ".join(f"{k}={v}" for k, v in sorted(states.items())) or "no jobs")
+        for job in await queue.dead_jobs(db, 10):
+            last = (job.last_error or "").strip().splitlines()[-1:] or [""]
+            typer.echo(f"dead {job.id} {job.kind} attempts={job.attempts}: {last[0]}")
 
     _run(make)
 
@@ -188,16 +194,11 @@ def users_create(
 ) -> None:
     """Create a local account."""
     from roost.accounts.registration import do_create_account
-    from roost.db import Database
 
     chosen = password or secrets.token_urlsafe(15)
 
-    async def make(settings: Settings) -> None:
-        db = Database(settings.database_url)
-        try:
-            await do_create_account(db, username=name, email=email, password=chosen, admin=admin)
-        finally:
-            await db.dispose()
+    async def make(roost: Roost) -> None:
+        await do_create_account(roost.db, username=name, email=email, password=chosen, admin=admin)
 
     _run(make)
     console.print(f"Created account @{name}{' (admin)' if admin else ''}.")
@@ -214,7 +215,6 @@ def tokens_create(
 ) -> None:
     """Issue a bearer token for an account and print it."""
     from roost.accounts.queries import access_account_by_username
-    from roost.db import Database
     from roost.errors import Invalid, NotFound
     from roost.oauth.actions import do_create_token
     from roost.oauth.scopes import parse_scopes, unknown_scopes
@@ -225,20 +225,16 @@ def tokens_create(
         console.print(f"[red]Unknown scopes:[/red] {' '.join(bad)}")
         raise typer.Exit(2)
 
-    async def make(settings: Settings) -> str:
-        db = Database(settings.database_url)
-        try:
-            account = await access_account_by_username(db, name)
-            if account is None:
-                raise NotFound(f"No account named {name}")
-            if not wanted:
-                raise Invalid("At least one scope is needed")
-            token = await do_create_token(
-                db, account_id=account.id, app_id=None, scopes=" ".join(wanted)
-            )
-            return token.access_token
-        finally:
-            await db.dispose()
+    async def make(roost: Roost) -> str:
+        account = await access_account_by_username(roost.db, name)
+        if account is None:
+            raise NotFound(f"No account named {name}")
+        if not wanted:
+            raise Invalid("At least one scope is needed")
+        token = await do_create_token(
+            roost.db, account_id=account.id, app_id=None, scopes=" ".join(wanted)
+        )
+        return token.access_token
 
     typer.echo(_run(make))
 
@@ -250,15 +246,10 @@ def emoji_add(
     category: Annotated[str | None, typer.Option(help="Picker category.")] = None,
 ) -> None:
     """Add or replace a custom emoji."""
-    from roost.db import Database
     from roost.emojis.queries import do_add_custom_emoji
 
-    async def make(settings: Settings) -> None:
-        db = Database(settings.database_url)
-        try:
-            await do_add_custom_emoji(db, shortcode, url, category=category)
-        finally:
-            await db.dispose()
+    async def make(roost: Roost) -> None:
+        await do_add_custom_emoji(roost.db, shortcode, url, category=category)
 
     _run(make)
     console.print(f"Added :{shortcode}:.")
