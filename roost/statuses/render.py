@@ -52,7 +52,7 @@ def status_key(status_id: int) -> str:
 
 
 async def invalidate(cache: Cache, keys: list[str]) -> None:
-    """Mark keys invalid (the Database's invalidator hook)."""
+    """Mark keys invalid (the instance does it with each committed transaction's stale keys)."""
     await cache.set_many(dict.fromkeys(keys, MARKER), MARKER_TTL)
 
 
