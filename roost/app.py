@@ -16,6 +16,7 @@ from roost.api.routes import api_routes
 from roost.config import Settings
 from roost.http.errors import EXCEPTION_HANDLERS
 from roost.http.routing import RouteIndex, TrailingSlash
+from roost.http.security import StrictTransport
 from roost.instance import Roost
 from roost.web.routes import web_routes
 
@@ -53,4 +54,6 @@ def create_app(settings: Settings, roost: Roost | None = None) -> Starlette:
     if app.router.middleware_stack == app.router.app:
         app.router.middleware_stack = RouteIndex(app.router)
     app.add_middleware(TrailingSlash)
+    if settings.https:
+        app.add_middleware(StrictTransport)
     return app

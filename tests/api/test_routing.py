@@ -12,6 +12,7 @@ from starlette.routing import BaseRoute, Match
 from roost.app import create_app
 from roost.http.routing import RouteIndex
 from roost.instance import Roost
+from tests.conftest import variant
 
 
 def _first_full(routes: list[BaseRoute], scope: dict[str, Any]) -> BaseRoute | None:
@@ -50,3 +51,15 @@ async def test_misses_and_wrong_methods_answer_as_before(client: httpx.AsyncClie
     r = await client.get("/api/v1/timelines/nope")
     assert r.status_code == 404
     assert r.json() == {"error": "Record not found"}
+
+
+async def test_hsts_only_when_served_over_https(roost: Roost) -> None:
+    """Issue 12, item 12: HSTS on every response of an HTTPS instance, none otherwise."""
+    for https, expected in ((True, "max-age=63072000; includeSubDomains"), (False, None)):
+        async with variant(roost, https=https) as other:
+            app = create_app(other.settings, other)
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+                for path in ("/api/v1/instance", "/login", "/api/v1/nothing-here"):
+                    r = await c.get(path)
+                    assert r.headers.get("strict-transport-security") == expected, path
