@@ -190,16 +190,6 @@ def _inline(html: str) -> str:
 PROFILE_IMAGES = ("avatar", "header")
 
 
-async def do_set_profile_image(db: Database, account_id: int, kind: str, url: str | None) -> None:
-    """Set (or with None, clear) the account's avatar or header to an uploaded image's URL."""
-    if kind not in PROFILE_IMAGES:
-        raise Invalid("Image kind must be avatar or header")
-    if url is not None and len(url) > 500:
-        raise Invalid("Image URL is too long")
-    async with db.transaction() as tx:
-        await tx.execute(accounts.update().where(accounts.c.id == account_id).values({kind: url}))
-
-
 async def do_start_web_session(
     db: Database, account_id: int, scopes: str
 ) -> tuple[IssuedToken, str]:
