@@ -29,7 +29,8 @@ class Roost:
 
     def __init__(self, settings: Settings, db: Database | None = None) -> None:
         self.settings = settings
-        self.db = (db or Database(settings.database_url)).delivering_to(self._deliver)
+        db = db or Database(settings.database_url, sqlite_sync=settings.sqlite_sync)
+        self.db = db.delivering_to(self._deliver)
         self.tokens = TokenCache()
         self.backends = build_backends(settings, self.db)
         self.feeds: FeedStore = self.backends.feeds

@@ -8,8 +8,10 @@ import stat
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
-from roost.config import Settings
+from roost.config import Settings, normalise_database_url
+from roost.db import Database
 
 
 def test_sqlite_sync_is_normal_unless_full(tmp_path: Path) -> None:
@@ -18,6 +20,19 @@ def test_sqlite_sync_is_normal_unless_full(tmp_path: Path) -> None:
     assert Settings.from_env({**env, "ROOST_SQLITE_SYNC": "FULL"}).sqlite_sync == "full"
     with pytest.raises(ValueError, match="ROOST_SQLITE_SYNC must be normal or full"):
         Settings.from_env({**env, "ROOST_SQLITE_SYNC": "off"})
+
+
+@pytest.mark.parametrize(("setting", "pragma"), [("normal", 1), ("full", 2)])
+async def test_sqlite_sync_reaches_every_connection(
+    tmp_path: Path, setting: str, pragma: int
+) -> None:
+    db = Database(normalise_database_url(f"sqlite:///{tmp_path / 'x.db'}"), sqlite_sync=setting)
+    try:
+        assert await db.scalar(sa.text("PRAGMA synchronous")) == pragma  # a read connection
+        async with db.transaction() as tx:  # the write connection
+            assert await tx.scalar(sa.text("PRAGMA synchronous")) == pragma
+    finally:
+        await db.dispose()
 
 
 def test_a_new_secret_key_is_private_from_creation(tmp_path: Path) -> None:

@@ -33,9 +33,18 @@ class Database:
     effects go nowhere, but its `after_commit` work still runs."""
 
     def __init__(
-        self, url: str | Connections, *, echo: bool = False, deliver: Deliver | None = None
+        self,
+        url: str | Connections,
+        *,
+        echo: bool = False,
+        deliver: Deliver | None = None,
+        sqlite_sync: str = "normal",
     ) -> None:
-        self.connections = url if isinstance(url, Connections) else Connections(url, echo=echo)
+        self.connections = (
+            url
+            if isinstance(url, Connections)
+            else Connections(url, echo=echo, sqlite_sync=sqlite_sync)
+        )
         self._deliver = deliver
 
     def delivering_to(self, deliver: Deliver) -> Database:

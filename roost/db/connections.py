@@ -39,7 +39,7 @@ _PLANS_MAX = 1024  # statements with a driver-level plan, per database
 class Connections(Runner):
     """The engines of one database URL, shared by every `Database` handle on it."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False, sqlite_sync: str = "normal") -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         self.query_count = 0
@@ -60,7 +60,7 @@ class Connections(Runner):
             self.engine: AsyncEngine = create_async_engine(
                 url, echo=echo, pool_size=8, max_overflow=8, json_deserializer=_json_decode
             )
-            sqlite_pragmas(self.engine.sync_engine)
+            sqlite_pragmas(self.engine.sync_engine, sqlite_sync)
             if ":memory:" not in url and url.split("///", 1)[-1]:
                 # Reads and writes run on the event loop's own thread, through plain
                 # sqlite3: a statement on an index takes tens of microseconds there,
@@ -76,7 +76,7 @@ class Connections(Runner):
                     connect_args={"check_same_thread": False},
                     json_deserializer=_json_decode,
                 )
-                sqlite_pragmas(self._reader)
+                sqlite_pragmas(self._reader, sqlite_sync)
                 self.checkpointer = Checkpointer(
                     url.split("///", 1)[1].split("?", 1)[0], self._write_lock
                 )

@@ -18,9 +18,11 @@ WAL_SAFETY_PAGES = 16384
 log = logging.getLogger(__name__)
 
 
-def sqlite_pragmas(sync_engine: sa.Engine) -> None:
-    """Every connection of `sync_engine`: WAL, foreign keys, a busy timeout, and BEGIN
-    issued by us (`sqlite_begin` execution option) rather than by pysqlite."""
+def sqlite_pragmas(sync_engine: sa.Engine, synchronous: str = "normal") -> None:
+    """Every connection of `sync_engine`: WAL, `synchronous` (normal or full, see
+    docs/operations.md), foreign keys, a busy timeout, and BEGIN issued by us
+    (`sqlite_begin` execution option) rather than by pysqlite."""
+    level = {"normal": "NORMAL", "full": "FULL"}[synchronous]
 
     @event.listens_for(sync_engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -29,7 +31,7 @@ def sqlite_pragmas(sync_engine: sa.Engine) -> None:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute(f"PRAGMA synchronous={level}")
         cur.execute("PRAGMA busy_timeout=10000")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
