@@ -110,6 +110,7 @@ def serve(
         workers=workers,
         log_level="info",
         proxy_headers=True,
+        forwarded_allow_ips=settings.trusted_proxies,  # ROOST_TRUSTED_PROXIES
         server_header=False,
         log_config=uvicorn_log_config(),  # tokens in query strings are redacted
     )

@@ -51,6 +51,13 @@ class Settings:
     # SQLite's `PRAGMA synchronous`: with "normal" a committed post survives a crash of the
     # process; with "full" a power loss too (docs/operations.md has the cost of each).
     sqlite_sync: SqliteSync = "normal"
+    # Throttles (0 turns one off): sign-ups per address per 30 minutes, failed sign-ins
+    # per address per 5 minutes, and per account (from any address) per hour.
+    signup_limit: int = 5
+    sign_in_limit: int = 10
+    sign_in_account_limit: int = 25
+    # Proxies whose X-Forwarded-For names the client (uvicorn's forwarded_allow_ips).
+    trusted_proxies: str = "127.0.0.1"
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -97,6 +104,10 @@ class Settings:
             fanout_batch=int(e.get("ROOST_FANOUT_BATCH", "1000")),
             in_process_worker=not _bool(e.get("ROOST_NO_WORKER")),
             sqlite_sync=sqlite_sync,  # type: ignore[arg-type]  # checked just above
+            signup_limit=_count(e, "ROOST_SIGNUP_LIMIT", 5),
+            sign_in_limit=_count(e, "ROOST_SIGN_IN_LIMIT", 10),
+            sign_in_account_limit=_count(e, "ROOST_SIGN_IN_ACCOUNT_LIMIT", 25),
+            trusted_proxies=e.get("ROOST_TRUSTED_PROXIES", "127.0.0.1").strip() or "127.0.0.1",
         )
 
     def with_secret(self) -> Settings:
@@ -116,6 +127,16 @@ class Settings:
         with os.fdopen(fd, "w") as file:
             file.write(key + "\n")
         return replace(self, secret_key=key)
+
+
+def _count(env: dict[str, str], name: str, default: int) -> int:
+    """A limit: a whole number, 0 or more (0 turns the limit off)."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdigit()):
+        raise ValueError(f"{name} must be a whole number (0 turns the limit off), not {raw!r}")
+    return int(raw)
 
 
 def _read_key(path: Path) -> str:

@@ -7,6 +7,7 @@ import asyncio
 import logging
 
 from roost.accounts.renderer import AccountRenderer
+from roost.accounts.throttles import Throttles
 from roost.backends import build_backends
 from roost.cache import Cache
 from roost.config import Settings
@@ -37,6 +38,13 @@ class Roost:
         self.limiter: RateLimiter = self.backends.limiter
         self.pubsub: PubSub = self.backends.pubsub
         self.cache: Cache = self.backends.cache
+        self.throttles = Throttles(
+            self.db,
+            self.limiter,
+            signups_per_address=settings.signup_limit,
+            failed_sign_ins_per_address=settings.sign_in_limit,
+            failed_sign_ins_per_account=settings.sign_in_account_limit,
+        )
         self.accounts = AccountRenderer(self.db, settings.base_url)
         self.statuses = StatusRenderer(self.db, self.cache, settings.base_url)
         self.worker: Worker | None = None

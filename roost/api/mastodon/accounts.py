@@ -13,7 +13,6 @@ from roost.accounts.queries import (
     access_shown_account,
 )
 from roost.accounts.registration import ValidationFailed, do_register
-from roost.accounts.throttles import signup_allowed
 from roost.api.http import Api, ApiRequest, page_response
 from roost.errors import Forbidden, RateLimited
 from roost.graph.actions import do_follow, do_remove_from_followers, do_unfollow
@@ -67,7 +66,7 @@ async def register(req: ApiRequest) -> Response:
     settings = req.roost.settings
     if settings.registrations == "closed":
         raise Forbidden("Registrations are closed on this server")
-    if not await signup_allowed(req.roost.limiter, client_ip(req.request)):
+    if not await req.roost.throttles.signup_allowed(client_ip(req.request)):
         raise RateLimited("Too many sign-ups from this address; try again later")
     p = req.params
     viewer = req.viewer

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from roost.accounts.throttles import TooManySignIns, throttled_sign_in
+from roost.accounts.throttles import TooManySignIns
 from roost.errors import RateLimited, RoostError
 from roost.http.auth import client_ip, instance_of, rate_limit
 from roost.http.params import Params
@@ -89,7 +89,7 @@ async def _password_grant(roost: Roost, request: Request, app: OAuthApp, p: Para
     if not name or not password:
         raise OAuthError("invalid_request", "username and password are required")
     try:
-        login = await throttled_sign_in(roost.db, roost.limiter, client_ip(request), name, password)
+        login = await roost.throttles.sign_in(client_ip(request), name, password)
     except TooManySignIns as exc:
         raise OAuthError("temporarily_unavailable", exc.message, 429) from exc
     if login is None:

@@ -6,7 +6,7 @@ from starlette.responses import Response
 
 from roost.accounts.actions import do_end_web_session, do_set_locale, do_start_web_session
 from roost.accounts.registration import ValidationFailed, do_register
-from roost.accounts.throttles import TooManySignIns, signup_allowed, throttled_sign_in
+from roost.accounts.throttles import TooManySignIns
 from roost.errors import RoostError
 from roost.http.auth import client_ip
 from roost.oauth.actions import login_problem
@@ -87,9 +87,7 @@ async def login_submit(page: Page) -> Response:
     target = safe_next(form_str(page, form, "next", max_len=2000))
     roost = page.roost
     try:
-        login = await throttled_sign_in(
-            roost.db, roost.limiter, client_ip(page.request), name, password
-        )
+        login = await roost.throttles.sign_in(client_ip(page.request), name, password)
     except TooManySignIns:
         error = page._("Too many failed sign-in attempts. Please wait a few minutes.")
         return _login_form(page, status=429, error=error, login=name)
@@ -162,7 +160,7 @@ async def signup_submit(page: Page) -> Response:
         "email": form_str(page, form, "email", max_len=400).strip(),
         "reason": form_str(page, form, "reason", max_len=2000),
     }
-    if not await signup_allowed(page.roost.limiter, client_ip(page.request)):
+    if not await page.roost.throttles.signup_allowed(client_ip(page.request)):
         message = page._("Too many sign-ups from this address; try again later.")
         raise RoostError(message, status=429)
     locale = page.locale

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from roost.accounts.queries import access_account
-from roost.accounts.throttles import TooManySignIns, throttled_sign_in
+from roost.accounts.throttles import TooManySignIns
 from roost.errors import RoostError
 from roost.http.auth import client_ip, instance_of, rate_limit
 from roost.instance import Roost
@@ -289,9 +289,7 @@ async def authorize_submit(request: Request) -> Response:
         return await _grant_code(request, auth, session[0])
     name = data.get("username", "").strip()[:320]
     try:
-        login = await throttled_sign_in(
-            roost.db, roost.limiter, client_ip(request), name, data.get("password", "")
-        )
+        login = await roost.throttles.sign_in(client_ip(request), name, data.get("password", ""))
     except TooManySignIns:
         error = "Too many failed sign-in attempts. Please wait a few minutes and try again."
         return _form(request, auth, status=429, error=error, login=name)
