@@ -38,16 +38,25 @@ def build_backends(settings: Settings, db: Database) -> Backends:
         return Backends(SqlFeedStore(db), MemoryPubSub(), MemoryCache(), MemoryRateLimiter())
     from roost.cache.redis import RedisCache
     from roost.feeds.redis import RedisFeedStore
+    from roost.outage import (
+        Breaker,
+        OutageCache,
+        OutageFeedStore,
+        OutagePubSub,
+        OutageRateLimiter,
+    )
     from roost.pubsub.redis import RedisPubSub
     from roost.ratelimit.redis import RedisRateLimiter
     from roost.redis_client import connect
 
     client = connect(settings.redis_url)
     prefix = settings.redis_prefix
+    # While Redis is away, each serves what it can (roost.outage).
+    breaker = Breaker()
     return Backends(
-        feeds=RedisFeedStore(client, prefix=prefix),
-        pubsub=RedisPubSub(client, prefix=prefix),
-        cache=RedisCache(client, prefix=prefix),
-        limiter=RedisRateLimiter(client, prefix=prefix),
+        feeds=OutageFeedStore(RedisFeedStore(client, prefix=prefix), breaker),
+        pubsub=OutagePubSub(RedisPubSub(client, prefix=prefix), breaker),
+        cache=OutageCache(RedisCache(client, prefix=prefix), breaker),
+        limiter=OutageRateLimiter(RedisRateLimiter(client, prefix=prefix), breaker),
         redis=client,
     )

@@ -51,3 +51,13 @@ class Busy(RoostError):
     """The database stayed locked by another process too long; nothing was written."""
 
     status = 503
+
+
+class Unavailable(RoostError):
+    """A backend the request needs (Redis) cannot be reached right now; nothing else could
+    stand in for it."""
+
+    status = 503
+
+    def __init__(self, message: str = "A backend is unavailable; try again in a moment") -> None:
+        super().__init__(message, headers={"Retry-After": "5"})

@@ -21,6 +21,7 @@ from roost.statuses.render import invalidate
 from roost.statuses.renderer import StatusRenderer
 
 log = logging.getLogger("roost")
+LISTEN_RETRY_SECONDS = 5.0
 
 
 class Roost:
@@ -69,12 +70,19 @@ class Roost:
         """Listen for other processes' token revocations (and drop them from our cache)."""
 
         async def listen() -> None:
-            subscription = await self.pubsub.subscribe([TOKEN_CHANNEL])
-            try:
-                async for _channel, message in subscription:
-                    self.tokens.drop(message.decode())
-            finally:
-                await subscription.close()
+            while True:  # Redis may be away a while (roost.outage): listen again after
+                try:
+                    subscription = await self.pubsub.subscribe([TOKEN_CHANNEL])
+                    try:
+                        async for _channel, message in subscription:
+                            self.tokens.drop(message.decode())
+                    finally:
+                        await subscription.close()
+                except asyncio.CancelledError:
+                    raise
+                except Exception:  # cached tokens expire in seconds: a gap costs little
+                    log.warning("token revocations: listening again shortly", exc_info=True)
+                await asyncio.sleep(LISTEN_RETRY_SECONDS)
 
         return asyncio.create_task(listen())
 

@@ -15,6 +15,7 @@ from roost.accounts.tables import accounts
 from roost.db import Database
 from roost.db.dialect import nth_largest_of_groups
 from roost.db.prepared import any_of
+from roost.errors import Unavailable
 from roost.feeds import FEED_CAP, FeedStore
 from roost.graph.tables import follows
 from roost.statuses.queries import (
@@ -141,12 +142,31 @@ async def _feed_page(db: Database, feeds: FeedStore, viewer_id: int, paging: Pag
         "min_id": paging.min_id,
         "limit": paging.limit,
     }
-    ids = await feeds.page(viewer_id, **kwargs)
-    if ids is None:
-        # Absent (new account, flushed Redis, back after inactivity): rebuild from SQL.
-        await feeds.fill(viewer_id, await feed_entries_for(db, viewer_id, limit=FEED_CAP))
-        ids = await feeds.page(viewer_id, **kwargs) or []
+    try:
+        ids = await feeds.page(viewer_id, **kwargs)
+        if ids is None:
+            # Absent (new account, flushed Redis, back after inactivity): rebuild from SQL.
+            await feeds.fill(viewer_id, await feed_entries_for(db, viewer_id, limit=FEED_CAP))
+            ids = await feeds.page(viewer_id, **kwargs) or []
+    except Unavailable:
+        # The feed store is away (Redis down, roost.outage): the page from SQL, as a
+        # rebuild would make the feed.
+        entries = await feed_entries_for(db, viewer_id, limit=FEED_CAP)
+        ids = _page_of([status_id for status_id, _ in entries], paging)
     return ids
+
+
+def _page_of(newest_first: list[int], paging: Paging) -> list[int]:
+    """A page of ids (newest first), as `FeedStore.page` would cut it."""
+    ids = [
+        i
+        for i in newest_first
+        if (paging.max_id is None or i < paging.max_id)
+        and (paging.since_id is None or i > paging.since_id)
+    ]
+    if paging.min_id is not None:
+        return [i for i in ids if i > paging.min_id][-paging.limit :]
+    return ids[: paging.limit]
 
 
 async def feed_entries_for(

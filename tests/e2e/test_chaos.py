@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 import signal
+import subprocess
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import pytest
+import redis
 
-from tests.e2e.server import Server, fresh_database, roost_server
+from tests.e2e.server import Server, free_port, fresh_database, roost_server
 
 CONCURRENCY = 20
 POSTS = 400
@@ -88,3 +95,76 @@ def test_a_killed_web_process_loses_no_acknowledged_post(tmp_path: Path) -> None
             # acknowledged is among them (some in flight may have committed too).
             assert account.json()["statuses_count"] == len(stored)
             assert set(acknowledged) <= set(stored)
+
+
+@contextmanager
+def _redis(port: int, tmp: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """A redis-server of the test's own (keeping nothing on disk), on `port`."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed")
+    command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+               "--appendonly", "no", "--dir", str(tmp)]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                if redis.Redis(port=port, socket_connect_timeout=0.5).ping():
+                    break
+            except redis.ConnectionError:
+                assert time.monotonic() < deadline, "redis-server did not start"
+                time.sleep(0.05)
+        yield process
+    finally:
+        process.kill()
+        process.wait()
+
+
+def _post(server: Server, auth: dict[str, str], text: str) -> str:
+    r = httpx.post(f"{server.url}/api/v1/statuses", json={"status": text}, headers=auth, timeout=30)
+    assert r.status_code == 200, r.text
+    return str(r.json()["id"])
+
+
+def _home(server: Server, auth: dict[str, str]) -> httpx.Response:
+    return httpx.get(f"{server.url}/api/v1/timelines/home", headers=auth, timeout=30)
+
+
+def test_timelines_are_served_from_sql_while_redis_is_away(tmp_path: Path) -> None:
+    """Stop Redis under a scaled-out instance: home timelines keep coming (from SQL),
+    posting goes on, and once Redis is back (empty) feeds are rebuilt."""
+    port = free_port()
+    with _redis(port, tmp_path) as first_redis:
+        url = f"redis://127.0.0.1:{port}/0"
+        with roost_server(tmp_path, ROOST_REDIS_PREFIX="chaos:", ROOST_REDIS_URL=url) as server:
+            ada, bob = _token(server, "ada"), _token(server, "bob")
+            ada_id = httpx.get(f"{server.url}/api/v1/accounts/verify_credentials", headers=ada)
+            r = httpx.post(f"{server.url}/api/v1/accounts/{ada_id.json()['id']}/follow",
+                           headers=bob)  # fmt: skip
+            assert r.status_code == 200, r.text
+            before = [_post(server, ada, f"#{n}") for n in ("one", "two")]
+            deadline = time.monotonic() + 30
+            while [s["id"] for s in _home(server, bob).json()] != before[::-1]:
+                assert time.monotonic() < deadline, "fan-out never reached bob"
+                time.sleep(0.1)
+
+            first_redis.kill()
+            first_redis.wait()
+            r = _home(server, bob)
+            assert r.status_code == 200, r.text
+            assert [s["id"] for s in r.json()] == before[::-1]
+            during = _post(server, ada, "#three")
+            assert [s["id"] for s in _home(server, bob).json()] == [during, *before[::-1]]
+
+            with _redis(port, tmp_path):  # back, and empty
+                # Once the breaker lets Redis be tried again, bob's feed is rebuilt there.
+                back = redis.Redis(port=port)
+                deadline = time.monotonic() + 30
+                while not back.keys("chaos:feed:*"):
+                    r = _home(server, bob)
+                    assert r.status_code == 200, r.text
+                    assert [s["id"] for s in r.json()] == [during, *before[::-1]]
+                    assert time.monotonic() < deadline, "bob's feed was not rebuilt in Redis"
+                    time.sleep(0.5)
+                assert [s["id"] for s in _home(server, bob).json()] == [during, *before[::-1]]
