@@ -12,6 +12,7 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
+from roost.api.monitoring import monitoring_routes
 from roost.api.routes import api_routes
 from roost.config import Settings
 from roost.http.errors import EXCEPTION_HANDLERS
@@ -48,6 +49,7 @@ def create_app(settings: Settings, roost: Roost | None = None) -> Starlette:
         *api_routes(),
         *web_routes(),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+        *monitoring_routes(),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=EXCEPTION_HANDLERS)
     app.state.roost = instance
