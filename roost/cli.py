@@ -1,4 +1,4 @@
-"""`roost ...`: serve, migrate, users, tokens and emoji commands."""
+"""`roost ...`: serve, worker, migrate, users, tokens, emoji, jobs and doctor commands."""
 
 from __future__ import annotations
 
@@ -170,6 +170,60 @@ def jobs(
             typer.echo(f"dead {job.id} {job.kind} attempts={job.attempts}: {last[0]}")
 
     _run(make)
+
+
+@app.command()
+def doctor(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the findings as a JSON list.")
+    ] = False,
+    fix: Annotated[
+        bool,
+        typer.Option(
+            "--fix",
+            help="Repair what is safe: requeue dead and stuck jobs, drop inconsistent feeds, "
+            "apply migrations, make private files private.",
+        ),
+    ] = False,
+) -> None:
+    """Check the instance; name each fault, why it matters and the command that fixes it.
+
+    Exits 1 when something is wrong (and not fixed by --fix), 0 when all is well."""
+    import json
+
+    from roost.instance import Roost
+    from roost.ops.doctor import Finding, Subject, config_finding, examine
+
+    try:
+        settings = Settings.from_env()
+    except ValueError as exc:
+        findings = [config_finding(exc)]
+    else:
+
+        async def main() -> list[Finding]:
+            roost = Roost(settings)
+            try:
+                subject = Subject(settings, roost.db, roost.feeds, roost.backends.redis)
+                return await examine(subject, fix=fix)
+            finally:
+                await roost.close()
+                await roost.db.dispose()
+
+        findings = asyncio.run(main())
+    if as_json:
+        typer.echo(json.dumps([f.as_json() for f in findings], indent=2))
+    else:
+        from rich.text import Text
+
+        out = Console(highlight=False, soft_wrap=True)
+        for f in findings:
+            mark = ("ok", "green") if f.ok else ("fixed", "green") if f.fixed else ("FAIL", "red")
+            out.print(Text(mark[0], style=mark[1]) + Text(f" {f.check}: {f.message}"))
+            for label, text in (("why", f.why), ("fix", f.fix), ("did", f.fixed)):
+                if text and not f.ok:
+                    out.print(Text(f"     {label}: {text}"))
+    if not all(f.resolved for f in findings):
+        raise typer.Exit(1)
 
 
 @app.command()

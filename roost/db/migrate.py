@@ -7,6 +7,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -41,3 +43,24 @@ async def upgrade(url: str, revision: str = "head") -> None:
 
 def upgrade_sync(url: str, revision: str = "head") -> None:
     asyncio.run(upgrade(url, revision))
+
+
+def head_revision() -> str | None:
+    """The newest migration this code knows."""
+    head: str | None = ScriptDirectory.from_config(alembic_config("")).get_current_head()
+    return head
+
+
+async def current_revision(url: str) -> str | None:
+    """The migration the database at `url` is at (None: none applied yet)."""
+    engine = create_async_engine(url)
+
+    def _do(conn: Connection) -> str | None:
+        revision: str | None = MigrationContext.configure(conn).get_current_revision()
+        return revision
+
+    try:
+        async with engine.connect() as conn:
+            return await conn.run_sync(_do)
+    finally:
+        await engine.dispose()

@@ -148,3 +148,31 @@ async def retry_dead(db: Database) -> int:
         .values(state="queued", attempts=0, run_at=utcnow(), last_error=None)
     )
     return int(result.rowcount or 0)
+
+
+async def oldest_due(db: Database) -> Any:
+    """When the longest-waiting due job became due (None: nothing is waiting)."""
+    return await db.scalar(
+        sa.select(sa.func.min(jobs.c.run_at)).where(
+            jobs.c.state == "queued", jobs.c.run_at <= utcnow()
+        )
+    )
+
+
+def _lapsed() -> sa.ColumnElement[bool]:
+    return sa.and_(jobs.c.state == "running", jobs.c.locked_until < utcnow())
+
+
+async def lapsed_count(db: Database) -> int:
+    """Running jobs whose lease ran out: their worker stopped before finishing them."""
+    return int(await db.scalar(sa.select(sa.func.count()).select_from(jobs).where(_lapsed())))
+
+
+async def release_lapsed(db: Database) -> int:
+    """Queue jobs with a lapsed lease again now (a worker's claim would take them anyway)."""
+    result = await db.execute(
+        jobs.update()
+        .where(_lapsed())
+        .values(state="queued", run_at=utcnow(), locked_until=None, locked_by=None)
+    )
+    return int(result.rowcount or 0)
