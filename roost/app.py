@@ -16,9 +16,11 @@ from roost.api.monitoring import monitoring_routes
 from roost.api.routes import api_routes
 from roost.config import Settings
 from roost.http.errors import EXCEPTION_HANDLERS
+from roost.http.metrics import RequestMetrics
 from roost.http.routing import RouteIndex, TrailingSlash
 from roost.http.security import StrictTransport
 from roost.instance import Roost
+from roost.monitoring.metrics import process_exiting
 from roost.web.routes import web_routes
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"
@@ -44,6 +46,7 @@ def create_app(settings: Settings, roost: Roost | None = None) -> Starlette:
             await asyncio.wait(tasks, timeout=10)
             await instance.close()
             await instance.db.dispose()
+            process_exiting()
 
     routes: list[BaseRoute] = [
         *api_routes(),
@@ -55,6 +58,7 @@ def create_app(settings: Settings, roost: Roost | None = None) -> Starlette:
     app.state.roost = instance
     if app.router.middleware_stack == app.router.app:
         app.router.middleware_stack = RouteIndex(app.router)
+    app.add_middleware(RequestMetrics)  # inside TrailingSlash: it sees the matched route
     app.add_middleware(TrailingSlash)
     if settings.https:
         app.add_middleware(StrictTransport)

@@ -1,7 +1,7 @@
 """Health checks for load balancers, orchestrators and uptime monitors: `/health`
-(Mastodon's: a bare `OK`), `/health/live` and `/health/ready`. Plain routes, outside
-`Api.route`: they need no token and are not rate limited, so a monitor polling them
-never uses up anyone's allowance nor gets refused."""
+(Mastodon's: a bare `OK`), `/health/live` and `/health/ready`; and `/metrics` for
+Prometheus. Plain routes, outside `Api.route`: they need no token and are not rate
+limited, so a monitor polling them never uses up anyone's allowance nor gets refused."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from roost.http.metrics import METRICS_PATH
 from roost.http.responses import json_response
 from roost.monitoring.health import readiness
+from roost.monitoring.metrics import CONTENT_TYPE_LATEST, render_metrics
 
 if TYPE_CHECKING:
     from roost.instance import Roost
@@ -40,6 +42,13 @@ async def ready(request: Request) -> Response:
     return json_response(body, 200 if ok else 503, headers=NO_STORE)
 
 
+async def metrics(request: Request) -> Response:
+    """Prometheus metrics (docs/operations.md lists them)."""
+    roost: Roost = request.app.state.roost
+    body = await render_metrics(roost.db)
+    return Response(body, media_type=CONTENT_TYPE_LATEST, headers=NO_STORE)
+
+
 def monitoring_routes() -> list[BaseRoute]:
     """Mounted last by create_app: these paths are short, so the route index tries them
     for every path that no other route matched, and only then."""
@@ -47,4 +56,5 @@ def monitoring_routes() -> list[BaseRoute]:
         Route("/health", health, methods=["GET"]),
         Route("/health/live", live, methods=["GET"]),
         Route("/health/ready", ready, methods=["GET"]),
+        Route(METRICS_PATH, metrics, methods=["GET"]),
     ]

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from roost.errors import NotFound
+from roost.monitoring.metrics import STREAMING_CONNECTIONS
 from roost.notifications.queries import access_notification, render_notifications
 from roost.oauth.queries import Viewer
 from roost.pubsub import Event, Subscription, decode_event
@@ -52,6 +53,8 @@ class Listener:
         self.streams: dict[tuple[str, tuple[str, ...]], Stream] = {}
         self._subscription = subscription
         self._kill = token_channel(viewer.token_id)
+        self._open = True
+        STREAMING_CONNECTIONS.inc()
 
     @classmethod
     async def open(cls, roost: Roost, viewer: Viewer) -> Listener:
@@ -81,6 +84,9 @@ class Listener:
             await self._subscription.remove(gone)
 
     async def close(self) -> None:
+        if self._open:
+            self._open = False
+            STREAMING_CONNECTIONS.dec()
         self.streams.clear()
         await self._subscription.close()
 
