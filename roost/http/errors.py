@@ -8,6 +8,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from roost.db.errors import outage_of
 from roost.errors import RoostError
 from roost.http.responses import json_response
 
@@ -28,6 +29,10 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
+    reason = outage_of(exc)
+    if reason is not None:  # the database away or its disk full: not a bug, a 503
+        log.warning("%s %s: %s (%s)", request.method, request.url.path, reason, exc)
+        return json_response({"error": reason}, 503, headers={"Retry-After": "5"})
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return json_response({"error": "Internal server error"}, 500)
 

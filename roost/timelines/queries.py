@@ -14,6 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from roost.accounts.tables import accounts
 from roost.db import Database
 from roost.db.dialect import nth_largest_of_groups
+from roost.db.errors import outage_of
 from roost.db.prepared import any_of
 from roost.errors import Unavailable
 from roost.feeds import FEED_CAP, FeedStore
@@ -146,7 +147,14 @@ async def _feed_page(db: Database, feeds: FeedStore, viewer_id: int, paging: Pag
         ids = await feeds.page(viewer_id, **kwargs)
         if ids is None:
             # Absent (new account, flushed Redis, back after inactivity): rebuild from SQL.
-            await feeds.fill(viewer_id, await feed_entries_for(db, viewer_id, limit=FEED_CAP))
+            entries = await feed_entries_for(db, viewer_id, limit=FEED_CAP)
+            try:
+                await feeds.fill(viewer_id, entries)
+            except Exception as exc:
+                if outage_of(exc) is None:
+                    raise
+                # Nowhere to store it (the disk is full): serve the rebuilt feed anyway.
+                return _page_of([status_id for status_id, _ in entries], paging)
             ids = await feeds.page(viewer_id, **kwargs) or []
     except Unavailable:
         # The feed store is away (Redis down, roost.outage): the page from SQL, as a
