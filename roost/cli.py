@@ -1,4 +1,4 @@
-"""`roost ...`: serve, worker, migrate, users, tokens, emoji, jobs and doctor commands."""
+"""`roost ...`: serve, worker and the operator commands (migrate, doctor, backup, ...)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import asyncio
 import os
 import secrets
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
@@ -224,6 +225,55 @@ def doctor(
                     out.print(Text(f"     {label}: {text}"))
     if not all(f.resolved for f in findings):
         raise typer.Exit(1)
+
+
+def _settings_as_is() -> Settings:
+    """Settings without making a secret key (restore brings one; backup copies what is)."""
+    try:
+        return Settings.from_env()
+    except ValueError as exc:
+        console.print(f"[red]Configuration error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+@app.command()
+def backup(
+    file: Annotated[Path, typer.Argument(help="The archive to write (replaced if it exists).")],
+) -> None:
+    """Write a consistent snapshot (database, secret key) to FILE, while Roost serves."""
+    from roost.ops.backup import BackupError, write_backup
+
+    settings = _settings_as_is()
+    try:
+        manifest = asyncio.run(write_backup(settings, file))
+    except BackupError as exc:
+        console.print(f"[red]Backup failed:[/red] {exc}", soft_wrap=True)
+        raise typer.Exit(1) from exc
+    console.print(
+        f"Backed up the {manifest['backend']} database (revision {manifest['alembic_revision']})"
+        f" and {', '.join(manifest['files'][1:]) or 'no secret key'} to {file}.",
+        soft_wrap=True,
+    )
+
+
+@app.command()
+def restore(
+    file: Annotated[Path, typer.Argument(help="An archive written by `roost backup`.")],
+) -> None:
+    """Restore a backup into an empty data dir and an empty database, then migrate."""
+    from roost.ops.backup import BackupError, restore_backup
+
+    settings = _settings_as_is()
+    try:
+        manifest = asyncio.run(restore_backup(settings, file))
+    except BackupError as exc:
+        console.print(f"[red]Restore failed:[/red] {exc}", soft_wrap=True)
+        raise typer.Exit(1) from exc
+    console.print(
+        f"Restored the backup of {manifest['created_at']} (Roost {manifest['roost_version']})"
+        f" into {settings.data_dir}; the database is up to date.",
+        soft_wrap=True,
+    )
 
 
 @app.command()

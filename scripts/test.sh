@@ -26,6 +26,13 @@ import redis
 redis.Redis.from_url(sys.argv[1], socket_connect_timeout=3).ping()
 PY
 
+if [[ $pg_ok == 1 ]] && ! command -v pg_dump >/dev/null && [[ $(id -u) == 0 ]]; then
+  # tests/e2e/test_backup.py backs PostgreSQL up with pg_dump (and skips without it).
+  { apt-get update -qq &&
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client; } >/dev/null 2>&1 ||
+    echo "test.sh: installing postgresql-client failed; the PostgreSQL backup test skips" >&2
+fi
+
 if [[ $pg_ok == 1 && $redis_ok == 1 ]]; then
   echo "== pytest on PostgreSQL + Redis"
   ROOST_TEST_DATABASE_URL=$PG_URL ROOST_TEST_REDIS_URL=$REDIS_URL "$BIN/python" -m pytest "$@"
