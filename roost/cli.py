@@ -238,22 +238,47 @@ def _settings_as_is() -> Settings:
 
 @app.command()
 def backup(
-    file: Annotated[Path, typer.Argument(help="The archive to write (replaced if it exists).")],
+    file: Annotated[
+        Path | None,
+        typer.Argument(help="The archive to write (replaced if it exists); or use --dir."),
+    ] = None,
+    into: Annotated[
+        Path | None,
+        typer.Option(
+            "--dir",
+            envvar="ROOST_BACKUP_DIR",
+            help="Write roost-<UTC time>.tar.gz here instead, keeping the newest --keep.",
+        ),
+    ] = None,
+    keep: Annotated[
+        int,
+        typer.Option(envvar="ROOST_BACKUP_KEEP", min=1, help="Backups --dir keeps."),
+    ] = 7,
 ) -> None:
     """Write a consistent snapshot (database, secret key) to FILE, while Roost serves."""
-    from roost.ops.backup import BackupError, write_backup
+    from roost.ops.backup import BackupError, prune, timestamped, write_backup
 
+    if file is not None:
+        target = file
+    elif into is not None:
+        target = timestamped(into)
+    else:
+        console.print("[red]Name a FILE, or a directory with --dir (or ROOST_BACKUP_DIR).[/red]")
+        raise typer.Exit(2)
     settings = _settings_as_is()
     try:
-        manifest = asyncio.run(write_backup(settings, file))
+        manifest = asyncio.run(write_backup(settings, target))
     except BackupError as exc:
         console.print(f"[red]Backup failed:[/red] {exc}", soft_wrap=True)
         raise typer.Exit(1) from exc
     console.print(
         f"Backed up the {manifest['backend']} database (revision {manifest['alembic_revision']})"
-        f" and {', '.join(manifest['files'][1:]) or 'no secret key'} to {file}.",
+        f" and {', '.join(manifest['files'][1:]) or 'no secret key'} to {target}.",
         soft_wrap=True,
     )
+    if file is None:
+        for old in prune(target.parent, keep):
+            console.print(f"Removed the old backup {old}.", soft_wrap=True)
 
 
 @app.command()

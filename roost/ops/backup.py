@@ -34,6 +34,7 @@ MANIFEST = "manifest.json"
 SQLITE_MEMBER = "database.sqlite"
 PG_MEMBER = "database.pgdump"
 SECRET_MEMBER = "secret_key"
+PREFIX, SUFFIX = "roost-", ".tar.gz"  # timestamped archives: roost-20261203T193800123456Z
 
 
 class BackupError(Exception):
@@ -124,6 +125,22 @@ async def write_backup(settings: Settings, file: Path) -> dict[str, Any]:
             partial.unlink(missing_ok=True)
             raise
     return manifest
+
+
+def timestamped(directory: Path) -> Path:
+    """A new archive's path in `directory` (made private if new), named after the time."""
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return directory / f"{PREFIX}{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}{SUFFIX}"
+
+
+def prune(directory: Path, keep: int) -> list[Path]:
+    """Delete all but the newest `keep` timestamped archives in `directory`; return them.
+    Other files are left alone."""
+    ours = sorted(p for p in directory.glob(f"{PREFIX}*{SUFFIX}") if not p.name.startswith("."))
+    old = ours[: max(0, len(ours) - keep)]
+    for path in old:
+        path.unlink()
+    return old
 
 
 def read_manifest(tar: tarfile.TarFile) -> dict[str, Any]:
