@@ -11,6 +11,7 @@ import traceback
 
 from roost.jobs import queue
 from roost.jobs.context import JobContext
+from roost.jobs.metrics import JOBS_FINISHED
 from roost.jobs.registry import BATCH_HANDLERS, BatchHandler, load_handlers
 
 log = logging.getLogger("roost.worker")
@@ -100,6 +101,7 @@ class Worker:
                         len(jobs), jobs[0].kind, exc)  # fmt: skip
         else:
             await queue.complete_many(self.context.db, [j.id for j in jobs])
+            JOBS_FINISHED.labels(jobs[0].kind, "done").inc(len(jobs))
             return
         finally:
             heartbeat.cancel()
@@ -116,8 +118,10 @@ class Worker:
         except Exception as exc:
             state = await queue.fail(self.context.db, job, "".join(traceback.format_exception(exc)))
             log.warning("job %s (%s) failed, now %s: %s", job.id, job.kind, state, exc)
+            JOBS_FINISHED.labels(job.kind, "dead" if state == "dead" else "retry").inc()
         else:
             await queue.complete(self.context.db, job.id)
+            JOBS_FINISHED.labels(job.kind, "done").inc()
         finally:
             heartbeat.cancel()
 

@@ -107,6 +107,25 @@ async def test_job_queue_gauges(client: httpx.AsyncClient, roost: Roost, db: Dat
     assert value(samples, "roost_jobs_dead") == 1
 
 
+async def test_finished_jobs_are_counted_by_outcome(
+    client: httpx.AsyncClient, roost: Roost, alice: User
+) -> None:
+    def finished(kind: str, outcome: str) -> float:
+        labels = {"kind": kind, "outcome": outcome}
+        return REGISTRY.get_sample_value("roost_jobs_finished_total", labels) or 0.0
+
+    fanned, failed = finished("fan_out", "done"), finished("no_such_kind", "retry")
+    await post(client, alice, "fanned out by the test client's worker")
+    async with roost.db.transaction() as tx:
+        await enqueue(tx, "no_such_kind", {})
+    assert roost.worker is not None
+    await roost.worker.run_pending()
+    assert finished("fan_out", "done") == fanned + 1
+    assert finished("no_such_kind", "retry") == failed + 1
+    samples = await scrape(client)
+    assert value(samples, "roost_jobs_finished_total", kind="fan_out", outcome="done") >= 1
+
+
 async def test_sqlite_wal_size(client: httpx.AsyncClient, roost: Roost, alice: User) -> None:
     await post(client, alice, "a write for the WAL")
     samples = await scrape(client)
