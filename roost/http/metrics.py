@@ -8,6 +8,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from roost.db.errors import outage_of
 from roost.monitoring.metrics import HTTP_DURATION, HTTP_REQUESTS
 
 METRICS_PATH = "/metrics"  # a scrape is not counted: it would count itself
@@ -32,7 +33,7 @@ class RequestMetrics:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        status = 500  # what the client gets if the app raises before answering
+        status = 0  # until the response starts
 
         async def send_and_note(message: Message) -> None:
             nonlocal status
@@ -43,8 +44,13 @@ class RequestMetrics:
         start = perf_counter()
         try:
             await self.app(scope, receive, send_and_note)
+        except Exception as exc:
+            # Answered outside this middleware, by roost.http.errors.server_error: 503 for
+            # an outage (the database away, a full disk), 500 for anything else.
+            status = status or (503 if outage_of(exc) is not None else 500)
+            raise
         finally:
-            self._record(scope, status, perf_counter() - start)
+            self._record(scope, status or 500, perf_counter() - start)
 
     def _record(self, scope: Scope, status: int, seconds: float) -> None:
         route: str = getattr(scope.get("route"), "path", UNMATCHED)

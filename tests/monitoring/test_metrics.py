@@ -9,10 +9,16 @@ import sys
 from pathlib import Path
 
 import httpx
-from prometheus_client import REGISTRY
+from prometheus_client import REGISTRY, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 from roost.db import Database
+from roost.http.errors import EXCEPTION_HANDLERS
+from roost.http.metrics import RequestMetrics
 from roost.instance import Roost
 from roost.jobs.queue import Job, enqueue, fail
 from tests.api.test_statuses import post
@@ -85,6 +91,29 @@ async def test_a_scrape_does_not_count_itself(client: httpx.AsyncClient) -> None
     health = requests(samples, "GET", "/health", 200)
     await client.get("/health")
     assert requests(await scrape(client), "GET", "/health", 200) == health + 1
+
+
+async def test_errors_are_counted_with_the_status_the_client_got() -> None:
+    async def outage(request: Request) -> Response:
+        raise ConnectionError("the database went away")
+
+    async def bug(request: Request) -> Response:
+        raise ValueError("a bug")
+
+    app = Starlette(
+        routes=[Route("/outage/{id}", outage), Route("/bug/{id}", bug)],
+        exception_handlers=EXCEPTION_HANDLERS,
+    )
+    app.add_middleware(RequestMetrics)
+    before = parse(generate_latest(REGISTRY).decode())
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        assert (await client.get("/outage/1")).status_code == 503
+        assert (await client.get("/bug/1")).status_code == 500
+    after = parse(generate_latest(REGISTRY).decode())
+    for route, status in (("/outage/{id}", 503), ("/bug/{id}", 500)):
+        got = requests(after, "GET", route, status) - requests(before, "GET", route, status)
+        assert got == 1, (route, status)
 
 
 async def test_job_queue_gauges(client: httpx.AsyncClient, roost: Roost, db: Database) -> None:
