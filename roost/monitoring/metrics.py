@@ -10,6 +10,8 @@ whichever process answers, and never stale.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 from collections.abc import Iterator
 
@@ -31,7 +33,9 @@ from roost.monitoring.figures import QueueFigures, queue_figures, sqlite_wal_byt
 
 __all__ = ["CONTENT_TYPE_LATEST", "HTTP_DURATION", "HTTP_REQUESTS", "STREAMING_CONNECTIONS"]
 
+log = logging.getLogger(__name__)
 MULTIPROCESS_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+READ_TIMEOUT = 3.0  # seconds the database's figures may take; a scrape must not hang
 LABELS = ("method", "route", "status")
 
 HTTP_REQUESTS = Counter(
@@ -54,14 +58,28 @@ STREAMING_CONNECTIONS = Gauge(
 
 
 class _Figures:
-    """The figures read from the database for one scrape, as metrics."""
+    """The figures read from the database for one scrape, as metrics (`queue` None: the
+    database could not be read, and only `roost_database_up` says so)."""
 
-    def __init__(self, queue: QueueFigures, kinds: list[str], wal_bytes: int | None) -> None:
+    def __init__(self, queue: QueueFigures | None, kinds: list[str], wal_bytes: int | None) -> None:
         self.queue = queue
         self.kinds = kinds
         self.wal_bytes = wal_bytes
 
     def collect(self) -> Iterator[Metric]:
+        yield GaugeMetricFamily(
+            "roost_database_up",
+            "1 when this scrape could read the database, 0 when it could not.",
+            value=0 if self.queue is None else 1,
+        )
+        if self.wal_bytes is not None:
+            yield GaugeMetricFamily(
+                "roost_sqlite_wal_bytes",
+                "Size of the SQLite write-ahead log, in bytes.",
+                value=self.wal_bytes,
+            )
+        if self.queue is None:
+            return
         queued = GaugeMetricFamily(
             "roost_jobs_queued", "Jobs waiting to run (due or not), by kind.", labels=["kind"]
         )
@@ -85,20 +103,22 @@ class _Figures:
             "Jobs that failed every attempt and wait for the operator (`roost jobs`).",
             value=self.queue.dead,
         )
-        if self.wal_bytes is not None:
-            yield GaugeMetricFamily(
-                "roost_sqlite_wal_bytes",
-                "Size of the SQLite write-ahead log, in bytes.",
-                value=self.wal_bytes,
-            )
 
 
 async def render_metrics(db: Database) -> bytes:
     """Every metric in Prometheus's text format: this process's (or, in multiprocess mode,
-    every process's) and the database's figures, read now."""
-    queue = await queue_figures(db)
-    kinds = sorted(set(load_handlers()) | set(queue.queued) | set(queue.running))
-    figures = _Figures(queue, kinds, sqlite_wal_bytes(db))
+    every process's) and the database's figures, read now. With the database away the
+    rest is still served: an outage is when the request counts matter most."""
+    queue: QueueFigures | None = None
+    try:
+        async with asyncio.timeout(READ_TIMEOUT):
+            queue = await queue_figures(db)
+    except Exception as exc:
+        log.warning("metrics: the job queue could not be read (%s)", exc)
+    kinds = set(load_handlers())
+    if queue is not None:
+        kinds |= set(queue.queued) | set(queue.running)
+    figures = _Figures(queue, sorted(kinds), sqlite_wal_bytes(db))
     if MULTIPROCESS_DIR:
         registry = CollectorRegistry()
         MultiProcessCollector(registry, MULTIPROCESS_DIR)  # type: ignore[no-untyped-call]  # prometheus-client leaves it unannotated

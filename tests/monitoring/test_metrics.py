@@ -21,6 +21,7 @@ from roost.http.errors import EXCEPTION_HANDLERS
 from roost.http.metrics import RequestMetrics
 from roost.instance import Roost
 from roost.jobs.queue import Job, enqueue, fail
+from roost.monitoring.metrics import render_metrics
 from tests.api.test_statuses import post
 from tests.conftest import User
 from tests.streaming import TIMEOUT, EventSource, serve, until
@@ -118,6 +119,7 @@ async def test_errors_are_counted_with_the_status_the_client_got() -> None:
 
 async def test_job_queue_gauges(client: httpx.AsyncClient, roost: Roost, db: Database) -> None:
     samples = await scrape(client)
+    assert value(samples, "roost_database_up") == 1
     assert value(samples, "roost_jobs_queued", kind="fan_out") == 0
     assert value(samples, "roost_jobs_dead") == 0
     # Queued through a bare handle: nothing wakes the test client's worker.
@@ -153,6 +155,17 @@ async def test_finished_jobs_are_counted_by_outcome(
     assert finished("no_such_kind", "retry") == failed + 1
     samples = await scrape(client)
     assert value(samples, "roost_jobs_finished_total", kind="fan_out", outcome="done") >= 1
+
+
+async def test_metrics_are_served_while_the_database_is_away() -> None:
+    away = Database("postgresql+asyncpg://postgres@127.0.0.1:1/roost")  # nothing listens
+    try:
+        samples = parse((await render_metrics(away)).decode())
+    finally:
+        await away.dispose()
+    assert value(samples, "roost_database_up") == 0
+    assert not any(name.startswith("roost_jobs_queued") for name, _labels in samples)
+    assert any(name == "roost_http_requests_total" for name, _labels in samples)
 
 
 async def test_sqlite_wal_size(client: httpx.AsyncClient, roost: Roost, alice: User) -> None:
