@@ -189,7 +189,8 @@ async def test_streaming_connections_are_counted(roost: Roost, alice: User) -> N
     ):
         before = connected()
         async with http.stream("GET", "/api/v1/streaming/user", headers=alice.auth) as response:
-            assert await EventSource(response).line() == ":)"
+            source = EventSource(response)  # held: a dropped one would close the stream
+            assert await source.line() == ":)"
             assert connected() == before + 1
             scraped = parse((await http.get("/metrics")).text)
             assert value(scraped, "roost_streaming_connections") == before + 1
