@@ -37,7 +37,7 @@ from roost.graph.tables import follows
 from roost.oauth.actions import issue_token
 from roost.statuses.posting import NewStatus, do_post_status
 from roost.statuses.tables import favourites, mentions, status_tags, statuses, tags
-from roost.timelines.queries import feed_entries_for
+from roost.timelines.rebuild import feed_entries_for
 from roost.timeutil import utcnow
 
 BATCH = 5000  # rows per executemany

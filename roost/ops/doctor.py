@@ -24,7 +24,7 @@ from roost.feeds import FeedStore
 from roost.graph.tables import follows
 from roost.ids import id_at
 from roost.jobs import queue
-from roost.timelines.queries import feed_entries_for
+from roost.timelines.rebuild import feed_entries_for
 from roost.timeutil import utcnow
 
 MIN_FREE_BYTES = 1 << 30  # below 1 GiB free, or 5% of the disk, writes are close to failing

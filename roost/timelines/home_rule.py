@@ -2,7 +2,7 @@
 
 The fan-out job asks it of every follower of a new post's author (roost.timelines.jobs),
 and a feed rebuilt from SQL asks it of every post of the accounts its owner follows
-(`timelines.queries.feed_entries_for`), so the two can never disagree. Who may see a post
+(`timelines.rebuild.feed_entries_for`), so the two can never disagree. Who may see a post
 at all (visibility, blocks, mutes) is decided when a feed is read, not here.
 """
 

@@ -27,7 +27,7 @@ from roost.jobs.registry import batch_job, job
 from roost.pubsub import Event, encode_event
 from roost.statuses.tables import status_tags, statuses, tags
 from roost.timelines.home_rule import belongs_in_home
-from roost.timelines.queries import feed_entries_for
+from roost.timelines.rebuild import feed_entries_for
 from roost.timeutil import utcnow
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,6 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from roost.accounts.tables import accounts
 from roost.db import Database
-from roost.db.dialect import nth_largest_of_groups
 from roost.db.errors import outage_of
 from roost.db.prepared import any_of
 from roost.errors import Unavailable
@@ -33,7 +32,7 @@ from roost.statuses.queries import (
 )
 from roost.statuses.tables import bookmarks, favourites, pins, status_tags, statuses, tags
 from roost.statuses.visible import Visible
-from roost.timelines.home_rule import belongs_in_home
+from roost.timelines.rebuild import feed_entries_for
 
 CONTEXT_LIMIT = 4096  # statuses considered in one thread
 
@@ -175,59 +174,6 @@ def _page_of(newest_first: list[int], paging: Paging) -> list[int]:
     if paging.min_id is not None:
         return [i for i in ids if i > paging.min_id][-paging.limit :]
     return ids[: paging.limit]
-
-
-async def feed_entries_for(
-    db: Database,
-    owner_id: int,
-    *,
-    authors: list[int] | None = None,
-    limit: int = FEED_CAP,
-    reblogs: bool = True,
-) -> list[tuple[int, int]]:
-    """(status id, author id) of what fan-out would have put in `owner_id`'s feed: the
-    owner's own posts and those of followed accounts (or just `authors`), newest first."""
-    query, s, _ = timeline_select(owner_id)
-    followed = sa.select(follows.c.target_account_id).where(follows.c.account_id == owner_id)
-    if authors is None:
-        query = query.where(sa.or_(s.c.account_id == owner_id, s.c.account_id.in_(followed)))
-    else:
-        query = query.where(s.c.account_id.in_(authors))
-    if not reblogs:
-        query = query.where(s.c.reblog_of_id.is_(None))
-    query = query.where(belongs_in_home(sa.literal(owner_id, sa.BigInteger), s))
-    # Bounded below by a cutoff: unbounded, SQLite reads every post of every followed
-    # account through the (account_id, id) index, checks each one's visibility and sorts
-    # them all (8.7 s for ~250 followed accounts at 10M posts, measured; it grows with the
-    # database). Each author's newest posts come from that index instead, a bounded range
-    # per author, and the cutoff is the id below which there are enough of them; twice the
-    # limit, as replies and hidden posts drop out. Short of the limit, no cutoff.
-    ordered = query.add_columns(s.c.account_id).order_by(s.c.id.desc()).limit(limit)
-    cutoff = await _rebuild_cutoff(db, owner_id, authors, 2 * limit)
-    if cutoff is not None:
-        # A constant, not a parameter: PostgreSQL's generic plan cannot know the bound is
-        # narrow (see `Database`), and a rebuild is rare enough to plan each time.
-        bound = s.c.id >= sa.literal_column(str(int(cutoff)))
-        rows = await db.fetch_all(ordered.where(bound))
-        if len(rows) >= limit:
-            return [(r.id, r.account_id) for r in rows]
-    rows = await db.fetch_all(ordered)
-    return [(r.id, r.account_id) for r in rows]
-
-
-async def _rebuild_cutoff(
-    db: Database, owner_id: int, authors: list[int] | None, wanted: int
-) -> int | None:
-    """The `wanted`-th newest id among the posts of `authors` (default: the owner and the
-    accounts they follow), or None when they have fewer posts."""
-    if authors is None:
-        authors = [owner_id, *await db.scalars(_FOLLOWED, {"owner": owner_id})]
-    return await nth_largest_of_groups(db, statuses.c.id, statuses.c.account_id, authors, wanted)
-
-
-_FOLLOWED = sa.select(follows.c.target_account_id).where(
-    follows.c.account_id == sa.bindparam("owner", type_=sa.BigInteger)
-)
 
 
 async def public_timeline(

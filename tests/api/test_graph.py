@@ -13,7 +13,7 @@ from roost.accounts.tables import accounts
 from roost.graph.tables import follow_requests, follows, mutes
 from roost.instance import Roost
 from roost.notifications.tables import notifications
-from roost.timelines.queries import feed_entries_for
+from roost.timelines.rebuild import feed_entries_for
 from roost.timeutil import utcnow
 from tests.api.test_registration import app_token
 from tests.conftest import MakeUser, User

@@ -206,7 +206,7 @@ async def test_a_rebuild_bounded_by_each_authors_newest_posts_finds_the_same_ent
     """feed_entries_for bounds its read below by the authors' newest posts (a cutoff) when
     they have enough of them; replies that do not belong in the feed still drop out, and
     what it returns is what the unbounded read returns."""
-    from roost.timelines.queries import feed_entries_for
+    from roost.timelines.rebuild import feed_entries_for
 
     carol, dave = await make_user("carol"), await make_user("dave")
     await follow(client, alice, bob)
