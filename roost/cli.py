@@ -193,7 +193,8 @@ def doctor(
     import json
 
     from roost.instance import Roost
-    from roost.ops.doctor import Finding, Subject, config_finding, examine
+    from roost.ops.doctor import config_finding, examine
+    from roost.ops.findings import Finding, Subject
 
     try:
         settings = Settings.from_env()

@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from roost.config import Settings
 from roost.db.migrate import current_revision, upgrade
-from roost.ops.doctor import sqlite_path
+from roost.ops.findings import sqlite_path
 
 FORMAT = 1
 MANIFEST = "manifest.json"

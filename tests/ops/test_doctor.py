@@ -18,8 +18,9 @@ from alembic import command
 from roost.db.migrate import alembic_config
 from roost.instance import Roost
 from roost.jobs import queue
-from roost.ops import doctor
-from roost.ops.doctor import Subject, examine
+from roost.ops import backlog
+from roost.ops.doctor import examine
+from roost.ops.findings import Subject
 from tests.conftest import User
 from tests.e2e.server import ROOST
 
@@ -134,7 +135,7 @@ async def test_doctor_drops_a_feed_that_misses_posts(
     bob: User,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(doctor, "SETTLE", timedelta(0))
+    monkeypatch.setattr(backlog, "SETTLE", timedelta(0))
     await client.post(f"/api/v1/accounts/{bob.id}/follow", headers=alice.auth)
     await client.get("/api/v1/timelines/home", headers=alice.auth)  # alice's feed is present
     posted = await client.post("/api/v1/statuses", headers=bob.auth, data={"status": "hi"})
