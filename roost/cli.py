@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
+import shutil
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
@@ -98,6 +99,13 @@ def serve(
     if no_worker:
         # uvicorn starts the app from the environment in each process.
         os.environ["ROOST_NO_WORKER"] = "1"
+    if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # /metrics adds up every web process's counts from files here (prometheus-client's
+        # multiprocess mode); set before any process imports prometheus_client.
+        metrics_dir = settings.data_dir / "metrics"
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+        metrics_dir.mkdir(parents=True)
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
     upgrade_sync(settings.database_url)
     console.print(
         f"Roost serving http://{host}:{port} (public address {settings.base_url}, "

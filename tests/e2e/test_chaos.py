@@ -20,7 +20,7 @@ import pytest
 import redis
 
 from tests.e2e.proxy import Proxy
-from tests.e2e.server import Server, free_port, fresh_database, roost_server
+from tests.e2e.server import ROOST, Server, free_port, fresh_database, roost_server
 
 CONCURRENCY = 20
 POSTS = 400
@@ -251,6 +251,11 @@ def test_a_full_disk_refuses_writes_clearly_and_reads_go_on(tmp_path: Path) -> N
         home = _home(server, ada)
         assert home.status_code == 200, home.text
         assert [s["id"] for s in home.json()] == [first]
+        doctor = subprocess.run(
+            [ROOST, "doctor"], env=server.env, capture_output=True, text=True, check=False
+        )
+        assert doctor.returncode == 1, doctor.stdout + doctor.stderr
+        assert "FAIL disk" in doctor.stdout, doctor.stdout
         filler.unlink()
         second = _post(server, ada, "room again")
         assert [s["id"] for s in _home(server, ada).json()] == [second, first]
