@@ -30,7 +30,7 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8123)
     args = parser.parse_args()
-    # Keep in step with roost/cli.py `serve`: same factory mode, workers, log level (so the
+    # Keep in step with roost/cli/serving.py `serve`: same factory mode, workers, log level (so the
     # same access log), proxy headers and server header.
     uvicorn.run(
         "bench.hello:app",

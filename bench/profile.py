@@ -70,7 +70,7 @@ def summarise(raw: Path, top: int = 15) -> dict[str, Any]:
         m = FRAME.match(leaf)
         areas[_area(m["file"] if m else leaf)] += n
         # Inclusive time of Roost's own functions: which handler, query or job it was for.
-        for f in {_short(f) for f in frames if ROOST.search(f) and "roost/cli.py" not in f}:
+        for f in {_short(f) for f in frames if ROOST.search(f) and "roost/cli/" not in f}:
             incl[f] += n
 
     def pct(c: Counter[str], k: int) -> list[list[Any]]:

@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Mount
@@ -16,6 +17,7 @@ from roost.api.monitoring import monitoring_routes
 from roost.api.routes import api_routes
 from roost.config import Settings
 from roost.http.errors import EXCEPTION_HANDLERS
+from roost.http.maintenance import ReadOnly
 from roost.http.metrics import RequestMetrics
 from roost.http.routing import RouteIndex, TrailingSlash
 from roost.http.security import StrictTransport
@@ -33,7 +35,7 @@ def create_app(settings: Settings, roost: Roost | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        tasks = []
+        tasks: list[asyncio.Future[Any]] = []
         if roost is None:
             tasks.append(instance.start_listeners())
             if settings.in_process_worker:
@@ -58,6 +60,7 @@ def create_app(settings: Settings, roost: Roost | None = None) -> Starlette:
     app.state.roost = instance
     if app.router.middleware_stack == app.router.app:
         app.router.middleware_stack = RouteIndex(app.router)
+    app.add_middleware(ReadOnly)  # writes answer 503 while `roost maintenance on`
     app.add_middleware(RequestMetrics)  # inside TrailingSlash: it sees the matched route
     app.add_middleware(TrailingSlash)
     if settings.https:

@@ -14,6 +14,7 @@ from roost.config import Settings
 from roost.db import Database, Outbox
 from roost.feeds import FeedStore
 from roost.jobs.worker import Worker
+from roost.maintenance.state import Maintenance
 from roost.oauth.queries import TOKEN_CHANNEL, TokenCache
 from roost.pubsub import PubSub
 from roost.ratelimit import RateLimiter
@@ -46,6 +47,7 @@ class Roost:
             failed_sign_ins_per_address=settings.sign_in_limit,
             failed_sign_ins_per_account=settings.sign_in_account_limit,
         )
+        self.maintenance = Maintenance(self.db)
         self.accounts = AccountRenderer(self.db, settings.base_url)
         self.statuses = StatusRenderer(self.db, self.cache, settings.base_url)
         self.worker: Worker | None = None
@@ -66,8 +68,9 @@ class Roost:
             except Exception:  # live updates are best-effort; the write has committed
                 log.exception("could not publish to %s", channel)
 
-    def start_listeners(self) -> asyncio.Task[None]:
-        """Listen for other processes' token revocations (and drop them from our cache)."""
+    def start_listeners(self) -> asyncio.Future[tuple[None, None]]:
+        """Listen for other processes' token revocations (and drop them from our cache),
+        and keep up with the maintenance switch."""
 
         async def listen() -> None:
             while True:  # Redis may be away a while (roost.outage): listen again after
@@ -84,7 +87,7 @@ class Roost:
                     log.warning("token revocations: listening again shortly", exc_info=True)
                 await asyncio.sleep(LISTEN_RETRY_SECONDS)
 
-        return asyncio.create_task(listen())
+        return asyncio.gather(listen(), self.maintenance.watch())
 
     def start_worker(self) -> asyncio.Task[None]:
         """Run the job worker in this process (`roost serve` without --no-worker)."""
