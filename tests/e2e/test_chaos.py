@@ -131,6 +131,15 @@ def _post(server: Server, auth: dict[str, str], text: str) -> str:
     return str(r.json()["id"])
 
 
+def _doctor_fails(server: Server, check: str) -> None:
+    """`roost doctor` names the fault: the check fails, and the exit status says so."""
+    done = subprocess.run(
+        [ROOST, "doctor"], env=server.env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"FAIL {check}" in done.stdout, done.stdout
+
+
 def _home(server: Server, auth: dict[str, str]) -> httpx.Response:
     return httpx.get(f"{server.url}/api/v1/timelines/home", headers=auth, timeout=30)
 
@@ -155,6 +164,7 @@ def test_timelines_are_served_from_sql_while_redis_is_away(tmp_path: Path) -> No
 
             first_redis.kill()
             first_redis.wait()
+            _doctor_fails(server, "redis")
             r = _home(server, bob)
             assert r.status_code == 200, r.text
             assert [s["id"] for s in r.json()] == before[::-1]
@@ -202,6 +212,7 @@ def test_processes_recover_after_postgresql_is_away_10_s(tmp_path: Path) -> None
                             assert "database" in r.json()["error"]
                     time.sleep(0.5)
                 assert 503 in seen
+                _doctor_fails(server, "database")
                 assert 500 not in seen
                 proxy.start()
                 deadline = time.monotonic() + 30
@@ -251,11 +262,7 @@ def test_a_full_disk_refuses_writes_clearly_and_reads_go_on(tmp_path: Path) -> N
         home = _home(server, ada)
         assert home.status_code == 200, home.text
         assert [s["id"] for s in home.json()] == [first]
-        doctor = subprocess.run(
-            [ROOST, "doctor"], env=server.env, capture_output=True, text=True, check=False
-        )
-        assert doctor.returncode == 1, doctor.stdout + doctor.stderr
-        assert "FAIL disk" in doctor.stdout, doctor.stdout
+        _doctor_fails(server, "disk")
         filler.unlink()
         second = _post(server, ada, "room again")
         assert [s["id"] for s in _home(server, ada).json()] == [second, first]
