@@ -142,25 +142,23 @@ async def _feed_page(db: Database, feeds: FeedStore, viewer_id: int, paging: Pag
         "min_id": paging.min_id,
         "limit": paging.limit,
     }
+    entries: list[tuple[int, int]] | None = None
     try:
         ids = await feeds.page(viewer_id, **kwargs)
-        if ids is None:
-            # Absent (new account, flushed Redis, back after inactivity): rebuild from SQL.
-            entries = await feed_entries_for(db, viewer_id, limit=FEED_CAP)
-            try:
-                await feeds.fill(viewer_id, entries)
-            except Exception as exc:
-                if outage_of(exc) is None:
-                    raise
-                # Nowhere to store it (the disk is full): serve the rebuilt feed anyway.
-                return _page_of([status_id for status_id, _ in entries], paging)
-            ids = await feeds.page(viewer_id, **kwargs) or []
-    except Unavailable:
-        # The feed store is away (Redis down, roost.outage): the page from SQL, as a
-        # rebuild would make the feed.
+        if ids is not None:
+            return ids
+        # Absent (new account, flushed Redis, back after inactivity): rebuild from SQL.
         entries = await feed_entries_for(db, viewer_id, limit=FEED_CAP)
-        ids = _page_of([status_id for status_id, _ in entries], paging)
-    return ids
+        await feeds.fill(viewer_id, entries)
+        return await feeds.page(viewer_id, **kwargs) or []
+    except Exception as exc:
+        if not isinstance(exc, Unavailable) and outage_of(exc) is None:
+            raise
+    # The feed store is away (Redis down, roost.outage) or cannot keep the rebuilt feed
+    # (a full disk): the page from SQL, as the rebuild makes the feed.
+    if entries is None:
+        entries = await feed_entries_for(db, viewer_id, limit=FEED_CAP)
+    return _page_of([status_id for status_id, _ in entries], paging)
 
 
 def _page_of(newest_first: list[int], paging: Paging) -> list[int]:
