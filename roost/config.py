@@ -11,6 +11,7 @@ from typing import Literal
 
 Registrations = Literal["open", "approval", "closed"]
 SqliteSync = Literal["normal", "full"]
+LogFormat = Literal["auto", "json", "console"]
 
 
 def _bool(value: str | None, default: bool = False) -> bool:
@@ -58,6 +59,18 @@ class Settings:
     sign_in_account_limit: int = 25
     # Proxies whose X-Forwarded-For names the client (uvicorn's forwarded_allow_ips).
     trusted_proxies: str = "127.0.0.1"
+    # Scheduled backups by the job worker: into this directory (off when unset), every
+    # `backup_interval_hours`, keeping the newest `backup_keep` archives.
+    backup_dir: Path | None = None
+    backup_keep: int = 7
+    backup_interval_hours: float = 24.0
+    # /health/ready fails when the oldest due job waited longer than this many seconds, or
+    # when the data dir's disk has less free than this many MB (and under 1%).
+    ready_max_job_lag: float = 300.0
+    ready_min_free_mb: int = 100
+    # Log lines: "json" (one object per line), "console" (readable), or "auto": console
+    # on a terminal, JSON otherwise.
+    log_format: LogFormat = "auto"
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -84,6 +97,9 @@ class Settings:
         sqlite_sync = e.get("ROOST_SQLITE_SYNC", "normal").strip().lower() or "normal"
         if sqlite_sync not in ("normal", "full"):
             raise ValueError(f"ROOST_SQLITE_SYNC must be normal or full, not {sqlite_sync!r}")
+        log_format = e.get("ROOST_LOG_FORMAT", "auto").strip().lower() or "auto"
+        if log_format not in ("auto", "json", "console"):
+            raise ValueError(f"ROOST_LOG_FORMAT must be auto, json or console, not {log_format!r}")
         return cls(
             domain=domain,
             data_dir=data_dir,
@@ -108,6 +124,12 @@ class Settings:
             sign_in_limit=_count(e, "ROOST_SIGN_IN_LIMIT", 10),
             sign_in_account_limit=_count(e, "ROOST_SIGN_IN_ACCOUNT_LIMIT", 25),
             trusted_proxies=e.get("ROOST_TRUSTED_PROXIES", "127.0.0.1").strip() or "127.0.0.1",
+            backup_dir=Path(e["ROOST_BACKUP_DIR"]) if e.get("ROOST_BACKUP_DIR") else None,
+            backup_keep=_positive(e, "ROOST_BACKUP_KEEP", 7),
+            backup_interval_hours=_seconds(e, "ROOST_BACKUP_INTERVAL_HOURS", 24.0),
+            ready_max_job_lag=_seconds(e, "ROOST_READY_MAX_JOB_LAG", 300.0),
+            ready_min_free_mb=_count(e, "ROOST_READY_MIN_FREE_MB", 100),
+            log_format=log_format,  # type: ignore[arg-type]  # checked above
         )
 
     def with_secret(self) -> Settings:
@@ -137,6 +159,30 @@ def _count(env: dict[str, str], name: str, default: int) -> int:
     if not (raw.isascii() and raw.isdigit()):
         raise ValueError(f"{name} must be a whole number (0 turns the limit off), not {raw!r}")
     return int(raw)
+
+
+def _positive(env: dict[str, str], name: str, default: int) -> int:
+    """A whole number, 1 or more."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdigit() and int(raw) >= 1):
+        raise ValueError(f"{name} must be a whole number, 1 or more, not {raw!r}")
+    return int(raw)
+
+
+def _seconds(env: dict[str, str], name: str, default: float) -> float:
+    """A positive number (a duration)."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value > 0 or value == float("inf"):
+        raise ValueError(f"{name} must be a positive number, not {raw!r}")
+    return value
 
 
 def _read_key(path: Path) -> str:

@@ -64,3 +64,29 @@ def test_a_key_made_meanwhile_by_another_process_is_used(
     monkeypatch.setattr(os, "open", racing_open)
     settings = Settings.from_env({"ROOST_DATA_DIR": str(tmp_path)}).with_secret()
     assert settings.secret_key == "theirs"
+
+
+def test_operator_limits_are_read_from_the_environment() -> None:
+    settings = Settings.from_env({
+        "ROOST_BACKUP_DIR": "/srv/backups", "ROOST_BACKUP_KEEP": "14",
+        "ROOST_BACKUP_INTERVAL_HOURS": "6", "ROOST_READY_MAX_JOB_LAG": "60",
+        "ROOST_READY_MIN_FREE_MB": "0", "ROOST_LOG_FORMAT": "JSON",
+    })  # fmt: skip
+    assert settings.backup_dir == Path("/srv/backups")
+    assert (settings.backup_keep, settings.backup_interval_hours) == (14, 6.0)
+    assert (settings.ready_max_job_lag, settings.ready_min_free_mb) == (60.0, 0)
+    assert settings.log_format == "json"
+    defaults = Settings.from_env({})
+    assert defaults.backup_dir is None
+    assert defaults.log_format == "auto"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("ROOST_BACKUP_KEEP", "0"), ("ROOST_BACKUP_KEEP", "x"),
+     ("ROOST_BACKUP_INTERVAL_HOURS", "-1"), ("ROOST_BACKUP_INTERVAL_HOURS", "nan"),
+     ("ROOST_READY_MAX_JOB_LAG", "soon"), ("ROOST_LOG_FORMAT", "xml")],
+)  # fmt: skip
+def test_a_bad_limit_is_named(name: str, value: str) -> None:
+    with pytest.raises(ValueError, match=name):
+        Settings.from_env({name: value})

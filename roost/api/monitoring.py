@@ -13,7 +13,7 @@ from starlette.routing import BaseRoute, Route
 
 from roost.http.metrics import METRICS_PATH
 from roost.http.responses import json_response
-from roost.monitoring.health import readiness
+from roost.monitoring.health import MB, Limits, readiness
 from roost.monitoring.metrics import CONTENT_TYPE_LATEST, render_metrics
 
 if TYPE_CHECKING:
@@ -36,7 +36,10 @@ async def ready(request: Request) -> Response:
     """Every readiness check, 200 when all pass and 503 otherwise."""
     roost: Roost = request.app.state.roost
     redis = roost.backends.redis if roost.settings.redis_url else None
-    checks = await readiness(roost.db, roost.settings.data_dir, redis)
+    settings = roost.settings
+    limits = Limits(max_queue_lag=settings.ready_max_job_lag,
+                    min_free_bytes=settings.ready_min_free_mb * MB)  # fmt: skip
+    checks = await readiness(roost.db, settings.data_dir, redis, limits)
     ok = all(check.ok for check in checks.values())
     body = {"status": "ok" if ok else "failing", "checks": checks}
     return json_response(body, 200 if ok else 503, headers=NO_STORE)

@@ -17,7 +17,6 @@ from roost.ops.findings import Finding, Subject
 from roost.timelines.rebuild import feed_entries_for
 from roost.timeutil import utcnow
 
-MAX_BACKLOG = 300.0  # seconds a due job may wait before we call it a backlog
 FEED_SAMPLE = 20  # active accounts whose feed is compared with a rebuild
 FEED_DEPTH = 40  # newest entries compared per feed
 SETTLE = timedelta(seconds=60)  # newer posts and follows may still be on their way (jobs)
@@ -27,7 +26,7 @@ async def check_job_backlog(subject: Subject, fix: bool) -> list[Finding]:
     """Due jobs are being run: the oldest one has not waited long."""
     since = await queue.oldest_due(subject.db)
     waited = 0.0 if since is None else (utcnow() - since).total_seconds()
-    if waited <= MAX_BACKLOG:
+    if waited <= subject.settings.ready_max_job_lag:  # ROOST_READY_MAX_JOB_LAG, as /health/ready
         return [Finding("job_backlog", True, f"The oldest due job has waited {waited:.0f} s.")]
     return [
         Finding(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import httpx
 import pytest
 
+from roost.app import create_app
 from roost.db import Database
 from roost.instance import Roost
 from roost.jobs.queue import enqueue
@@ -57,6 +59,30 @@ async def test_ready_fails_when_a_due_job_waits_too_long(
     assert "fan_out" in queue["detail"]
     assert "workers" in queue["detail"]
     assert body["checks"]["database"]["ok"] is True
+
+
+async def test_ready_limits_come_from_the_settings(
+    roost: Roost, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A petabyte disk with a terabyte free: 0.1%, below 1%, yet far above 100 MB.
+    usage = shutil._ntuple_diskusage(10**15, 10**15 - 10**12, 10**12)
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage)
+    async with db.transaction() as tx:
+        await enqueue(tx, "fan_out", {"status_id": 1}, delay=-120)
+    strict = {"ready_max_job_lag": 60.0, "ready_min_free_mb": 10**7}  # 10 TB
+    async with (
+        variant(roost) as default,
+        variant(roost, **strict) as strict_one,
+    ):
+        for instance, expected in ((default, 200), (strict_one, 503)):
+            app = create_app(instance.settings, instance)
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+                response = await http.get("/health/ready")
+            assert response.status_code == expected
+    checks = response.json()["checks"]
+    assert checks["job_queue"]["ok"] is False
+    assert checks["disk"]["ok"] is False
 
 
 async def test_job_queue_check_counts_due_jobs_only(roost: Roost, db: Database) -> None:
