@@ -11,6 +11,8 @@ import typer
 
 from roost.cli.common import app, console, load_settings
 
+SHUTDOWN_GRACE = 20  # seconds; give a supervisor's stop at least 30 (systemd TimeoutStopSec)
+
 
 @app.command(rich_help_panel="Running Roost")
 def serve(
@@ -61,6 +63,9 @@ def serve(
         forwarded_allow_ips=settings.trusted_proxies,  # ROOST_TRUSTED_PROXIES
         server_header=False,
         log_config=uvicorn_log_config(),  # tokens in query strings are redacted
+        # On SIGTERM: stop accepting, let requests in flight finish (streams are closed
+        # after this many seconds), then stop the in-process worker after its current job.
+        timeout_graceful_shutdown=SHUTDOWN_GRACE,
     )
 
 
