@@ -21,6 +21,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from roost.db.fast import Plan, Written, plan
+from roost.db.metrics import forget_pool, watch_pool
 from roost.db.postgres import PgReads
 from roost.db.runner import Params, Runner
 from roost.db.sqlite import WAL_SAFETY_PAGES, Checkpointer, sqlite_pragmas
@@ -113,6 +114,22 @@ class Connections(Runner):
             self.pg_reads = PgReads(self._async_reader)
         for engine in self.sync_engines():
             event.listen(engine, "before_cursor_execute", self._count)
+        self._pools = list(
+            zip(
+                self._pool_names(),
+                map(watch_pool, self.sync_engines(), self._pool_names()),
+                strict=True,
+            )
+        )
+
+    def _pool_names(self) -> list[str]:
+        """The /metrics names of `sync_engines()`' pools, in its order."""
+        names = ["main"]
+        if self._reader is not None:
+            names.append("sqlite")
+        if self._async_reader is not None:
+            names.append("read")
+        return names
 
     def sync_engines(self) -> list[sa.Engine]:
         """Every engine statements run on (to hang SQLAlchemy events on)."""
@@ -314,6 +331,9 @@ class Connections(Runner):
             delay = min(delay * 2, WRITE_RETRY_MAX)
 
     async def dispose(self) -> None:
+        for name, capacity in self._pools:
+            forget_pool(name, capacity)
+        self._pools = []
         if self.checkpointer is not None:
             await self.checkpointer.close()
         await self.engine.dispose()

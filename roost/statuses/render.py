@@ -21,6 +21,7 @@ from roost.accounts.entities import Account, CustomEmoji
 from roost.accounts.queries import render_accounts
 from roost.accounts.tables import accounts
 from roost.cache import Cache
+from roost.cache.metrics import STATUS_HITS, STATUS_MISSES
 from roost.db import Database
 from roost.db.prepared import any_of
 from roost.emojis.queries import emojis_by_shortcode, shortcodes_in
@@ -156,6 +157,8 @@ async def _cached(cache: Cache, ids: list[int]) -> dict[int, Core]:
     for sid, raw in zip(ids, await cache.get_many([status_key(i) for i in ids]), strict=True):
         if raw is not None and raw != MARKER:
             found[sid] = _decode(raw)
+    STATUS_HITS.inc(len(found))
+    STATUS_MISSES.inc(len(ids) - len(found))
     return found
 
 

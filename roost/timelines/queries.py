@@ -32,6 +32,7 @@ from roost.statuses.queries import (
 )
 from roost.statuses.tables import bookmarks, favourites, pins, status_tags, statuses, tags
 from roost.statuses.visible import Visible
+from roost.timelines.metrics import FROM_SQL, FROM_STORE, REBUILT
 from roost.timelines.rebuild import feed_entries_for
 
 CONTEXT_LIMIT = 4096  # statuses considered in one thread
@@ -146,10 +147,12 @@ async def _feed_page(db: Database, feeds: FeedStore, viewer_id: int, paging: Pag
     try:
         ids = await feeds.page(viewer_id, **kwargs)
         if ids is not None:
+            FROM_STORE.inc()
             return ids
         # Absent (new account, flushed Redis, back after inactivity): rebuild from SQL.
         entries = await feed_entries_for(db, viewer_id, limit=FEED_CAP)
         await feeds.fill(viewer_id, entries)
+        REBUILT.inc()
         return await feeds.page(viewer_id, **kwargs) or []
     except Exception as exc:
         if not isinstance(exc, Unavailable) and outage_of(exc) is None:
@@ -158,6 +161,7 @@ async def _feed_page(db: Database, feeds: FeedStore, viewer_id: int, paging: Pag
     # (a full disk): the page from SQL, as the rebuild makes the feed.
     if entries is None:
         entries = await feed_entries_for(db, viewer_id, limit=FEED_CAP)
+    FROM_SQL.inc()
     return _page_of([status_id for status_id, _ in entries], paging)
 
 

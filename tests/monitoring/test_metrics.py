@@ -85,6 +85,56 @@ async def test_requests_are_counted_by_route_template(
     assert not any(str(status["id"]) in (route or "") for route in routes)
 
 
+async def test_status_cache_hits_and_misses(
+    client: httpx.AsyncClient, roost: Roost, alice: User
+) -> None:
+    status = await post(client, alice, "cached")
+    await roost.backends.cache.clear()
+    before = await scrape(client)
+    path = f"/api/v1/statuses/{status['id']}"
+    for _ in range(3):
+        assert (await client.get(path, headers=alice.auth)).status_code == 200
+    after = await scrape(client)
+    name = "roost_cache_lookups_total"
+    for result, expected in (("miss", 1), ("hit", 2)):
+        change = value(after, name, cache="statuses", result=result)
+        assert change - value(before, name, cache="statuses", result=result) == expected
+
+
+async def test_home_reads_are_counted_by_source(
+    client: httpx.AsyncClient, roost: Roost, alice: User
+) -> None:
+    await post(client, alice, "home")
+    await roost.backends.feeds.drop(alice.id)
+    before = await scrape(client)
+    for _ in range(2):
+        response = await client.get("/api/v1/timelines/home", headers=alice.auth)
+        assert response.status_code == 200
+        assert response.json()
+    after = await scrape(client)
+    name = "roost_home_feed_reads_total"
+    for source, expected in (("rebuilt", 1), ("store", 1), ("sql", 0)):
+        assert value(after, name, source=source) - value(before, name, source=source) == expected
+
+
+async def test_database_pools_are_measured(client: httpx.AsyncClient, alice: User) -> None:
+    before = await scrape(client)
+    capacity = {
+        dict(labels)["pool"]: v
+        for (name, labels), v in before.items()
+        if name == "roost_db_pool_capacity"
+    }
+    assert capacity.get("main", 0) > 0
+    in_use = {p: value(before, "roost_db_pool_connections_in_use", pool=p) for p in capacity}
+    assert all(0 <= n <= capacity[p] for p, n in in_use.items())
+    for _ in range(5):
+        await post(client, alice, "pooled")
+        await client.get("/api/v1/timelines/home", headers=alice.auth)
+    after = await scrape(client)
+    # Every connection a request took went back: nothing leaks.
+    assert {p: value(after, "roost_db_pool_connections_in_use", pool=p) for p in capacity} == in_use
+
+
 async def test_a_scrape_does_not_count_itself(client: httpx.AsyncClient) -> None:
     await scrape(client)
     samples = await scrape(client)
