@@ -73,7 +73,9 @@ class Server:
 
 
 @contextmanager
-def roost_server(tmp: Path, *, no_worker: bool = False, **env: str) -> Iterator[Server]:
+def roost_server(
+    tmp: Path, *, no_worker: bool = False, workers: int = 1, **env: str
+) -> Iterator[Server]:
     """Start `roost serve` and wait until it answers; stop it afterwards. Without
     ROOST_DATABASE_URL in `env` it gets a fresh database of its own."""
     port = free_port()
@@ -90,7 +92,8 @@ def roost_server(tmp: Path, *, no_worker: bool = False, **env: str) -> Iterator[
             **env,
         }
         log = (tmp / "server.log").open("wb")
-        command = [ROOST, "serve", "--port", str(port), *(["--no-worker"] if no_worker else [])]
+        command = [ROOST, "serve", "--port", str(port), "--workers", str(workers)]
+        command += ["--no-worker"] if no_worker else []
         process = subprocess.Popen(command, env=full_env, stdout=log, stderr=log)
         url = f"http://127.0.0.1:{port}"
         try:
