@@ -16,6 +16,7 @@ from roost.feeds import FeedStore
 from roost.jobs.worker import Worker
 from roost.maintenance.state import Maintenance
 from roost.oauth.queries import TOKEN_CHANNEL, TokenCache
+from roost.ops.schedule import Scheduler
 from roost.pubsub import PubSub
 from roost.ratelimit import RateLimiter
 from roost.statuses.render import invalidate
@@ -51,6 +52,7 @@ class Roost:
         self.accounts = AccountRenderer(self.db, settings.base_url)
         self.statuses = StatusRenderer(self.db, self.cache, settings.base_url)
         self.worker: Worker | None = None
+        self.scheduler: Scheduler | None = None
 
     async def _deliver(self, outbox: Outbox) -> None:
         """After a commit: drop stale cache entries, then wake the worker, then publish
@@ -90,9 +92,18 @@ class Roost:
         return asyncio.gather(listen(), self.maintenance.watch())
 
     def start_worker(self) -> asyncio.Task[None]:
-        """Run the job worker in this process (`roost serve` without --no-worker)."""
+        """Run the job worker in this process (`roost serve` without --no-worker, `roost
+        worker`), and beside it the backup schedule when ROOST_BACKUP_DIR is set. The task
+        ends once `close_worker()` has stopped both (each after its current work)."""
         self.worker = Worker(self)
-        return asyncio.create_task(self.worker.run())
+        if self.settings.backup_dir is None:
+            return asyncio.create_task(self.worker.run())
+        self.scheduler = Scheduler(self.settings, self.db)
+
+        async def run_both(worker: Worker, scheduler: Scheduler) -> None:
+            await asyncio.gather(worker.run(), scheduler.run())
+
+        return asyncio.create_task(run_both(self.worker, self.scheduler))
 
     async def start_worker_once(self) -> int:
         """Run every due job in this process, then return how many ran."""
@@ -100,8 +111,11 @@ class Roost:
         return await self.worker.run_pending()
 
     def close_worker(self) -> None:
+        """Stop the worker and the backup schedule, each after what it is doing now."""
         if self.worker is not None:
             self.worker.stop()
+        if self.scheduler is not None:
+            self.scheduler.stop()
 
     async def close(self) -> None:
         """Stop the worker and close the backends (the database stays open: it may be

@@ -9,6 +9,7 @@ from roost.jobs import tables as jobs_tables
 from roost.maintenance import tables as maintenance_tables
 from roost.notifications import tables as notifications_tables
 from roost.oauth import tables as oauth_tables
+from roost.ops import tables as ops_tables
 from roost.statuses import tables as statuses_tables
 from roost.timelines import tables as timelines_tables
 
@@ -22,6 +23,7 @@ __all__ = [
     "metadata",
     "notifications_tables",
     "oauth_tables",
+    "ops_tables",
     "statuses_tables",
     "timelines_tables",
 ]

@@ -26,8 +26,10 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from roost.config import Settings
+from roost.db import Database
 from roost.db.migrate import current_revision, upgrade
 from roost.ops.findings import sqlite_path
+from roost.ops.tables import schedules
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -109,22 +111,27 @@ async def write_backup(settings: Settings, file: Path) -> dict[str, Any]:
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "files": [member] + ([SECRET_MEMBER] if secret.exists() else []),
         }
-        partial = file.with_name(f".{file.name}.partial")
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            with os.fdopen(fd, "wb") as out, tarfile.open(fileobj=out, mode="w:gz") as tar:
-                data = json.dumps(manifest, indent=2).encode()
-                info = tarfile.TarInfo(MANIFEST)
-                info.size, info.mode = len(data), 0o600
-                tar.addfile(info, io.BytesIO(data))
-                tar.add(dump, arcname=member)
-                if secret.exists():
-                    tar.add(secret, arcname=SECRET_MEMBER)
-            partial.replace(file)
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
+        # Compressing takes seconds on a large database: off the event loop, like the dump.
+        await asyncio.to_thread(_pack, file, manifest, dump, member, secret)
     return manifest
+
+
+def _pack(file: Path, manifest: dict[str, Any], dump: Path, member: str, secret: Path) -> None:
+    partial = file.with_name(f".{file.name}.partial")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as out, tarfile.open(fileobj=out, mode="w:gz") as tar:
+            data = json.dumps(manifest, indent=2).encode()
+            info = tarfile.TarInfo(MANIFEST)
+            info.size, info.mode = len(data), 0o600
+            tar.addfile(info, io.BytesIO(data))
+            tar.add(dump, arcname=member)
+            if secret.exists():
+                tar.add(secret, arcname=SECRET_MEMBER)
+        partial.replace(file)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def timestamped(directory: Path) -> Path:
@@ -141,6 +148,17 @@ def prune(directory: Path, keep: int) -> list[Path]:
     for path in old:
         path.unlink()
     return old
+
+
+def newest_backup(directory: Path) -> tuple[Path, float] | None:
+    """The newest timestamped archive in `directory` and its mtime (Unix time), or None
+    when there is none (or no such directory)."""
+    try:
+        ours = [p for p in directory.glob(f"{PREFIX}*{SUFFIX}") if not p.name.startswith(".")]
+        newest = max(ours, default=None)
+        return None if newest is None else (newest, newest.stat().st_mtime)
+    except FileNotFoundError:  # pruned (or the dir removed) between the listing and stat
+        return None
 
 
 def read_manifest(tar: tarfile.TarFile) -> dict[str, Any]:
@@ -187,6 +205,12 @@ async def restore_backup(settings: Settings, file: Path) -> dict[str, Any]:
     empty_database = settings.is_sqlite or await _pg_is_empty(settings)
     manifest = await asyncio.to_thread(_unpack, settings, file, empty_database)
     await upgrade(settings.database_url)
+    # The snapshot caught the scheduled backup that took it as still running: start afresh.
+    db = Database(settings.database_url)
+    try:
+        await db.execute(schedules.delete())
+    finally:
+        await db.dispose()
     return manifest
 
 

@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import stat
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +22,10 @@ from roost.ops.backlog import (
     check_job_backlog,
     check_stuck_jobs,
 )
+from roost.ops.backup import newest_backup
 from roost.ops.findings import Finding, Subject, sqlite_path
+from roost.ops.schedule import last_run
+from roost.timeutil import utcnow
 
 MIN_FREE_BYTES = 1 << 30  # below 1 GiB free, or 5% of the disk, writes are close to failing
 MIN_FREE_FRACTION = 0.05
@@ -230,6 +234,63 @@ async def check_permissions(subject: Subject, fix: bool) -> list[Finding]:
     return findings or [Finding("permissions", True, "The data dir and its files are private.")]
 
 
+async def check_backups(subject: Subject, fix: bool) -> list[Finding]:
+    """Scheduled backups (when ROOST_BACKUP_DIR is set) succeed, and the newest is recent."""
+    settings = subject.settings
+    directory = settings.backup_dir
+    if directory is None:
+        return [Finding("backups", True, "Scheduled backups are off (ROOST_BACKUP_DIR is unset).")]
+    hours = settings.backup_interval_hours
+    newest = await asyncio.to_thread(newest_backup, directory)
+    age = None if newest is None else max(0.0, time.time() - newest[1])
+    since = "ever" if newest is None else f"{newest[0].name}, {_hours(age or 0)} ago"
+    why = f"A lost disk or a bad upgrade would lose everything since the newest backup ({since})."
+    command = f"roost backup --dir {directory}  # shows the error; check that the dir is writable "
+    command += f"and has room: ls -ld {directory}; df -h {directory}"
+    now = utcnow()
+    run = await last_run(subject.db)
+    if run.failed(now):
+        return [
+            Finding(
+                "backups",
+                False,
+                f"The last scheduled backup into {directory} failed: {run.failure(now)}.",
+                why=why + " Roost retries it every few minutes.",
+                fix=command,
+            )
+        ]
+    if age is None or age > 2 * hours * 3600:
+        first = run.running(now) and newest is None
+        return [
+            Finding(
+                "backups",
+                first,
+                "The first scheduled backup is being written."
+                if first
+                else f"There is no backup in {directory} yet; one is due every {hours:g} h."
+                if newest is None
+                else f"The newest backup in {directory} is {_hours(age or 0)} old; one is due "
+                f"every {hours:g} h.",
+                why=why + " Scheduled backups are taken by `roost serve` (unless --no-worker) "
+                "and `roost worker`: is one running?",
+                fix=command,
+            )
+        ]
+    assert newest is not None
+    return [
+        Finding(
+            "backups",
+            True,
+            f"The newest backup, {newest[0]}, is {_hours(age)} old "
+            f"(one every {hours:g} h, keeping {settings.backup_keep}).",
+        )
+    ]
+
+
+def _hours(seconds: float) -> str:
+    return f"{seconds / 60:.0f} min" if seconds < 5400 else f"{seconds / 3600:.1f} h"
+
+
 # In order; `check_database` runs first, and these need it to have succeeded.
 CHECKS: list[Check] = [
     check_redis,
@@ -240,5 +301,13 @@ CHECKS: list[Check] = [
     check_stuck_jobs,
     check_feeds,
     check_permissions,
+    check_backups,
 ]
-NEEDS_DATABASE = {check_clock, check_job_backlog, check_dead_jobs, check_stuck_jobs, check_feeds}
+NEEDS_DATABASE = {
+    check_clock,
+    check_job_backlog,
+    check_dead_jobs,
+    check_stuck_jobs,
+    check_feeds,
+    check_backups,
+}
