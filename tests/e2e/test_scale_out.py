@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -35,7 +36,7 @@ def cluster(tmp: Path, **env: str) -> Iterator[tuple[Server, Server, dict[str, s
     """Two `roost serve --no-worker` processes sharing a fresh database and a Redis prefix."""
     assert REDIS_URL
     prefix = f"roost-e2e-{secrets.token_hex(4)}:"
-    shared = {"ROOST_REDIS_URL": REDIS_URL, "ROOST_REDIS_PREFIX": prefix, **env}
+    shared: dict[str, Any] = {"ROOST_REDIS_URL": REDIS_URL, "ROOST_REDIS_PREFIX": prefix, **env}
     with ExitStack() as stack:
         database = stack.enter_context(fresh_database(tmp))
         shared["ROOST_DATABASE_URL"] = database
