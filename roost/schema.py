@@ -10,6 +10,7 @@ from roost.maintenance import tables as maintenance_tables
 from roost.notifications import tables as notifications_tables
 from roost.oauth import tables as oauth_tables
 from roost.ops import tables as ops_tables
+from roost.polls import tables as polls_tables
 from roost.statuses import tables as statuses_tables
 from roost.timelines import tables as timelines_tables
 
@@ -24,6 +25,7 @@ __all__ = [
     "notifications_tables",
     "oauth_tables",
     "ops_tables",
+    "polls_tables",
     "statuses_tables",
     "timelines_tables",
 ]

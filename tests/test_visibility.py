@@ -87,6 +87,29 @@ async def test_single_status(client: httpx.AsyncClient, world: World) -> None:
     _report(failures)
 
 
+async def test_polls(client: httpx.AsyncClient, world: World) -> None:
+    """A poll's results and its ballot box are open to whoever may open its post."""
+    failures = []
+    poll = {"options": ["yes", "no"], "expires_in": 3600}
+    for vis in VISIBILITIES:
+        body = {"status": f"@mentioned a {vis} poll", "visibility": vis, "poll": poll}
+        r = await client.post("/api/v1/statuses", json=body, headers=world.users["author"].auth)
+        poll_id = r.json()["poll"]["id"]
+        for viewer in VIEWERS:
+            auth = _auth(world, viewer)
+            r = await client.get(f"/api/v1/polls/{poll_id}", headers=auth)
+            expected = 200 if viewer in CAN_SEE[vis] else 404
+            if r.status_code != expected:
+                failures.append(f"{viewer} GET {vis} poll: {r.status_code}, wanted {expected}")
+            r = await client.post(
+                f"/api/v1/polls/{poll_id}/votes", json={"choices": [0]}, headers=auth
+            )
+            wanted = {"anonymous": 401, "author": 422}.get(viewer, expected)
+            if r.status_code != wanted:
+                failures.append(f"{viewer} votes in {vis} poll: {r.status_code}, wanted {wanted}")
+    _report(failures)
+
+
 async def test_account_statuses(client: httpx.AsyncClient, world: World) -> None:
     failures = []
     author = world.users["author"].id

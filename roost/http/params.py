@@ -239,6 +239,17 @@ class Params:
         found = (_as_id(v) for v in values)
         return [i for i in found if i is not None]
 
+    def ints(self, name: builtins.str, *, most: builtins.int) -> builtins.list[builtins.int]:
+        """An integer list (`name[]=0&name[]=2`, or a JSON array): anything but integers,
+        or more than `most` values → 422."""
+        values = self.list(name)
+        if len(values) > most:
+            raise invalid(f"Too many values in {name} (maximum is {most})")
+        numbers = [_integer(v) for v in values]
+        if any(n is None for n in numbers):
+            raise invalid(f"{name} must be whole numbers")
+        return [n for n in numbers if n is not None]
+
     def list(self, name: builtins.str) -> builtins.list[Any]:
         """A list parameter, given as `name[]=a&name[]=b`, `name=a`, or a JSON array."""
         return [v for v in self._data.get(name, []) if v is not None]

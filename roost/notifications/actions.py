@@ -26,8 +26,9 @@ async def notify(
     status_id: int | None = None,
     checked: bool = False,
 ) -> int | None:
-    """Record one notification, unless it is about oneself, the recipient blocks or mutes
-    (with notifications) the sender, or the same event was already recorded.
+    """Record one notification, unless it is about oneself (but for one's own poll that
+    ended), the recipient blocks or mutes (with notifications) the sender, or the same
+    event was already recorded.
 
     `checked`: the caller has already ruled out the recipient silencing the sender (with
     `silences`) and a duplicate (the status was made in this transaction), so only the
@@ -35,7 +36,7 @@ async def notify(
 
     Returns the new notification's id, or None if none was made.
     """
-    if account_id == from_account_id:
+    if account_id == from_account_id and type != "poll":  # a poll's end tells its author too
         return None
     if not checked and await _is_duplicate_or_silenced(
         tx, account_id, from_account_id, type, status_id

@@ -4,7 +4,9 @@ import sqlalchemy as sa
 
 from roost.db.metadata import metadata
 
-NOTIFICATION_TYPES = ("mention", "status", "reblog", "follow", "follow_request", "favourite")
+NOTIFICATION_TYPES = (
+    "mention", "status", "reblog", "follow", "follow_request", "favourite", "poll",
+)  # fmt: skip
 
 notifications = sa.Table(
     "notifications",

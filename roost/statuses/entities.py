@@ -7,6 +7,7 @@ from typing import Any
 import msgspec
 
 from roost.accounts.entities import Account, CustomEmoji
+from roost.polls.entities import Poll
 
 VISIBILITIES = ("public", "unlisted", "private", "direct")  # a Status's `visibility`
 
@@ -62,7 +63,7 @@ class Status(msgspec.Struct, kw_only=True):
     in_reply_to_id: str | None
     in_reply_to_account_id: str | None
     reblog: Status | None
-    poll: None = None
+    poll: Poll | None = None
     card: None = None
     language: str | None
     text: str | None = None

@@ -24,6 +24,8 @@ from roost.ids import new_id
 from roost.jobs.queue import enqueue
 from roost.notifications.actions import notify, silences
 from roost.oauth.tables import apps
+from roost.polls.actions import NewPoll, add_poll, check_poll, option_emojis
+from roost.polls.render import CachedPoll
 from roost.statuses.entities import VISIBILITIES
 from roost.statuses.queries import access_status
 from roost.statuses.render import status_key
@@ -54,6 +56,7 @@ class NewStatus:
     in_reply_to_id: int | None = None
     app_id: int | None = None
     idempotency_key: str | None = None
+    poll: NewPoll | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,7 @@ class Posted:
     mentions: tuple[tuple[int, str], ...] = ()  # (account id, username), in text order
     tags: tuple[str, ...] = ()  # lower-case names, in text order
     emojis: tuple[CustomEmoji, ...] = ()  # the custom emojis the text uses
+    poll: CachedPoll | None = None
 
 
 async def do_post_status(
@@ -104,6 +108,7 @@ async def do_post_status_returning(
         raise Invalid(f"Text character limit of {max_chars} exceeded")
     if post.visibility is not None and post.visibility not in VISIBILITIES:
         raise Invalid("Visibility is not included in the list")
+    poll = None if post.poll is None else check_poll(post.poll)
     language = post.language
     if language is not None and (language == "" or not LANGUAGE_RE.match(language)):
         if language == "":
@@ -146,8 +151,11 @@ async def do_post_status_returning(
     )
     in_order = [mentioned[n] for n in mention_names if n in mentioned]
     emojis = await emojis_in(db, post.spoiler_text, text)  # no query without a `:code:`
+    poll_emojis = {} if poll is None else await option_emojis(db, poll)
 
     status_id = new_id()
+    poll_id = None if poll is None else new_id()
+    made_poll = None
     async with db.transaction() as tx:
         if post.idempotency_key is not None:
             # Claimed first, in the transaction: of two concurrent requests with one key,
@@ -190,9 +198,15 @@ async def do_post_status_returning(
             "in_reply_to_account_id": parent.account_id if parent is not None else None,
             "conversation_id": (parent.conversation_id or parent.id) if parent else status_id,
             "app_id": post.app_id,
+            "poll_id": poll_id,
             "created_at": now,
         }
         await tx.execute(_INSERT_STATUS, [row])
+        if poll is not None and poll_id is not None:
+            made_poll = await add_poll(
+                tx, poll_id=poll_id, status_id=status_id, author_id=author_id, poll=poll,
+                now=now, known=poll_emojis,
+            )  # fmt: skip
         if in_order:
             await tx.execute(
                 _INSERT_MENTION, [{"status_id": status_id, "account_id": m.id} for m in in_order]
@@ -228,6 +242,7 @@ async def do_post_status_returning(
         mentions=tuple((m.id, m.username) for m in in_order),
         tags=tuple(tag_names),
         emojis=tuple(emojis),
+        poll=made_poll,
     )
 
 

@@ -26,9 +26,11 @@ from roost.db import Database
 from roost.db.prepared import any_of
 from roost.emojis.queries import emojis_by_shortcode, shortcodes_in
 from roost.oauth.tables import apps
+from roost.polls.entities import Poll
+from roost.polls.render import CachedPoll, ballots, for_viewer, polls_by_id
 from roost.statuses.entities import Status, StatusApplication, StatusMention, StatusTag
 from roost.statuses.tables import bookmarks, favourites, mentions, pins, status_tags, statuses, tags
-from roost.timeutil import iso, iso_or_none
+from roost.timeutil import iso, iso_or_none, utcnow
 
 STATUS_TTL = 600.0  # seconds; a safety net, invalidation is what keeps entries right
 MARKER = b"-"  # an invalidated key
@@ -42,6 +44,7 @@ class Core(msgspec.Struct, array_like=True):
     account_id: int
     reblog_of_id: int | None
     status: Status
+    poll: CachedPoll | None = None  # its counts; the viewer's part is added per render
 
 
 _encode = msgspec.json.Encoder().encode
@@ -67,8 +70,9 @@ async def render_statuses(
     """Status entities for `ids` in that order, with a fixed number of queries however many.
 
     Only `StatusRenderer` (roost.statuses.renderer) calls this, with ids the viewer may see.
-    Queries: statuses + mentions + tags (only for cache misses), accounts, and the viewer's
-    own favourites / reblogs / bookmarks / pins.
+    Queries: statuses + mentions + tags (+ polls) only for cache misses, accounts, the
+    viewer's own favourites / reblogs / bookmarks / pins, and (when a poll is among them)
+    the viewer's ballots.
     """
     if not ids:
         return []
@@ -84,6 +88,9 @@ async def render_statuses(
             await cache.add_many({status_key(k): _encode(v) for k, v in built.items()}, STATUS_TTL)
     rendered_accounts = await render_accounts(db, {c.account_id for c in cores.values()}, base_url)
     flags = await _viewer_flags(db, viewer_id, list(cores))
+    poll_ids = [int(c.poll.poll.id) for c in cores.values() if c.poll is not None]
+    own_ballots = await ballots(db, viewer_id, poll_ids)  # no query without a poll
+    now = utcnow()
 
     def finish(sid: int, reblog: Status | None) -> Status | None:
         core = cores.get(sid)
@@ -95,7 +102,11 @@ async def render_statuses(
             # A reblog shows the original's flags: that is what a client's buttons act on.
             own = bool(reblog.favourited), bool(reblog.reblogged), bool(reblog.bookmarked)
         pinned = core.account_id == viewer_id and ("p", sid) in flags
-        return complete(core, account, base_url, viewer_id, own, pinned, reblog)
+        poll = None
+        if core.poll is not None:
+            ballot = own_ballots.get(int(core.poll.poll.id))
+            poll = for_viewer(core.poll, viewer_id, ballot, now)
+        return complete(core, account, base_url, viewer_id, own, pinned, reblog, poll)
 
     out: list[Status] = []
     for sid in id_list:
@@ -121,9 +132,11 @@ def complete(
     own: tuple[bool, bool, bool],
     pinned: bool,
     reblog: Status | None = None,
+    poll: Poll | None = None,
 ) -> Status:
     """A cached core made whole for a viewer: its account, its addresses, the boosted
-    original, and the viewer's own (favourited, reblogged, bookmarked) flags and pin."""
+    original, the viewer's own (favourited, reblogged, bookmarked) flags and pin, and its
+    poll as the viewer sees it now."""
     sid = core.status.id
     anonymous = viewer_id is None
     return msgspec.structs.replace(
@@ -137,6 +150,7 @@ def complete(
         bookmarked=None if anonymous else own[2],
         muted=None if anonymous else False,
         pinned=None if anonymous or core.account_id != viewer_id else pinned,
+        poll=poll,
     )
 
 
@@ -163,7 +177,8 @@ async def _cached(cache: Cache, ids: list[int]) -> dict[int, Core]:
 
 
 async def _build(db: Database, ids: list[int], base_url: str) -> dict[int, Core]:
-    """Cores of `ids` and of the originals they reblog, from SQL (three queries)."""
+    """Cores of `ids` and of the originals they reblog, from SQL (three queries, and one
+    for their polls when some have one)."""
     join = statuses.outerjoin(apps, apps.c.id == statuses.c.app_id)
     originals = sa.select(statuses.c.reblog_of_id).where(
         statuses.c.id.in_(ids), statuses.c.reblog_of_id.isnot(None)
@@ -191,12 +206,14 @@ async def _build(db: Database, ids: list[int], base_url: str) -> dict[int, Core]
     ):
         name = t.name.lower()
         tags_of.setdefault(t.status_id, []).append(tag_entity(name, base_url))
+    polls = await polls_by_id(db, [r.poll_id for r in rows if r.poll_id is not None])
     return {
         r.id: core_of(
             r,
             mentions_of.get(r.id, []),
             tags_of.get(r.id, []),
             [known[c] for c in codes.get(r.id, []) if c in known],
+            None if r.poll_id is None else polls.get(r.poll_id),
         )
         for r in rows
     }
@@ -207,9 +224,10 @@ def core_of(
     mentions: list[StatusMention],
     tags: list[StatusTag],
     emojis: list[CustomEmoji] | None = None,
+    poll: CachedPoll | None = None,
 ) -> Core:
-    """The cached core of a statuses row (with the app's `app_name`, `app_website`) and the
-    custom emojis its text uses."""
+    """The cached core of a statuses row (with the app's `app_name`, `app_website`), the
+    custom emojis its text uses, and its poll."""
     sid = row.id
     is_reblog = row.reblog_of_id is not None
     status = Status(
@@ -240,7 +258,7 @@ def core_of(
         reblog=None,
         language=row.language,
     )
-    return Core(account_id=row.account_id, reblog_of_id=row.reblog_of_id, status=status)
+    return Core(account_id=row.account_id, reblog_of_id=row.reblog_of_id, status=status, poll=poll)
 
 
 def _placeholder() -> Any:

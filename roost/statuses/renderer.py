@@ -10,11 +10,13 @@ from roost.accounts.queries import account_entity
 from roost.cache import Cache
 from roost.db import Database
 from roost.errors import NotFound
+from roost.polls.render import for_viewer
 from roost.statuses.entities import Status
 from roost.statuses.posting import Posted
 from roost.statuses.queries import visible_ids
 from roost.statuses.render import complete, core_of, mention_entity, render_statuses, tag_entity
 from roost.statuses.visible import Visible
+from roost.timeutil import utcnow
 
 
 class StatusRenderer:
@@ -67,6 +69,9 @@ class StatusRenderer:
             [mention_entity(i, u, base_url) for i, u in posted.mentions],
             [tag_entity(t, base_url) for t in posted.tags],
             list(posted.emojis),
+            posted.poll,
         )
         account = account_entity(posted.author, base_url)
-        return complete(core, account, base_url, posted.author.id, (False, False, False), False)
+        author = posted.author.id
+        poll = None if posted.poll is None else for_viewer(posted.poll, author, None, utcnow())
+        return complete(core, account, base_url, author, (False, False, False), False, None, poll)

@@ -31,6 +31,8 @@ statuses = sa.Table(
     ),
     sa.Column("conversation_id", sa.BigInteger, nullable=True),  # the thread's root
     sa.Column("app_id", sa.BigInteger, nullable=True),
+    # The status's poll (roost.polls), if it has one: rendering reads polls only then.
+    sa.Column("poll_id", sa.BigInteger, nullable=True),
     sa.Column("replies_count", sa.Integer, nullable=False, server_default="0"),
     sa.Column("reblogs_count", sa.Integer, nullable=False, server_default="0"),
     sa.Column("favourites_count", sa.Integer, nullable=False, server_default="0"),

@@ -11,6 +11,7 @@ from roost import MASTODON_VERSION, __version__
 from roost.accounts.entities import Account
 from roost.api.http import Api, ApiRequest
 from roost.http.responses import json_response
+from roost.polls import entities as polls
 from roost.statistics import contact_account_id, instance_counts
 
 api = Api()
@@ -76,10 +77,10 @@ def _configuration(req: ApiRequest) -> dict[str, dict[str, Any]]:
             "video_matrix_limit": 8294400,
         },
         "polls": {
-            "max_options": 4,
-            "max_characters_per_option": 50,
-            "min_expiration": 300,
-            "max_expiration": 2629746,
+            "max_options": polls.MAX_OPTIONS,
+            "max_characters_per_option": polls.MAX_OPTION_CHARS,
+            "min_expiration": polls.MIN_EXPIRATION,
+            "max_expiration": polls.MAX_EXPIRATION,
         },
         "translation": {"enabled": False},
     }

@@ -9,6 +9,7 @@ from roost.api.http import Api, ApiRequest, page_response
 from roost.errors import Invalid
 from roost.http.params import header
 from roost.http.responses import json_response
+from roost.polls.actions import NewPoll
 from roost.statuses import actions, posting
 from roost.statuses.entities import (
     Context,
@@ -35,6 +36,30 @@ def paging(req: ApiRequest, default: int = 20, maximum: int = 40) -> Paging:
     )
 
 
+def poll_param(req: ApiRequest) -> NewPoll | None:
+    """`poll[options][]`, `poll[expires_in]`, `poll[multiple]`, `poll[hide_totals]` (form
+    fields or a JSON `poll` object); None without options."""
+    p = req.params
+    options = p.list("poll[options]")
+    if not options:
+        if p.has("poll[expires_in]"):
+            raise Invalid("Poll options must have more than one item")
+        return None
+    if len(options) > 100 or any(isinstance(o, bool) or not isinstance(o, str | int | float)
+                                 for o in options):  # fmt: skip
+        raise Invalid("Poll options must be a list of texts")
+    options = [str(o) for o in options]
+    expires_in = p.int("poll[expires_in]")
+    if expires_in is None:
+        raise Invalid("Poll expires_in can't be blank")
+    return NewPoll(
+        options=options,
+        expires_in=expires_in,
+        multiple=bool(p.bool("poll[multiple]", False)),
+        hide_totals=bool(p.bool("poll[hide_totals]", False)),
+    )
+
+
 async def _render(req: ApiRequest, status_id: int) -> Response:
     return json_response(await req.roost.statuses.one(req.viewer_id, status_id))
 
@@ -43,8 +68,8 @@ async def _render(req: ApiRequest, status_id: int) -> Response:
 async def create_status(req: ApiRequest) -> Response:
     """Post a new status."""
     p = req.params
-    if p.list("media_ids") or p.has("poll[options]"):
-        raise Invalid("Media attachments and polls are not supported yet")
+    if p.list("media_ids"):
+        raise Invalid("Media attachments are not supported yet")
     if p.has("scheduled_at") and p.str("scheduled_at"):
         raise Invalid("Scheduled posts are not supported yet")
     post = posting.NewStatus(
@@ -56,6 +81,7 @@ async def create_status(req: ApiRequest) -> Response:
         in_reply_to_id=p.id("in_reply_to_id"),
         app_id=req.me.app_id,
         idempotency_key=header(req.request, "idempotency-key", max_len=MAX_IDEMPOTENCY_KEY),
+        poll=poll_param(req),
     )
     base_url = req.roost.settings.base_url
     posted = await posting.do_post_status_returning(

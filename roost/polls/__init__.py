@@ -1,0 +1,1 @@
+"""Polls on statuses: options, ballots, counts, and closing at the deadline."""
