@@ -160,6 +160,13 @@ def relative_time(moment: datetime, locale: str, now: datetime | None = None) ->
     return dates.format_skeleton(skeleton, moment, tzinfo=UTC, locale=locale)
 
 
+def time_left(moment: datetime, locale: str, now: datetime | None = None) -> str:
+    """How long until `moment`, as a poll's footer says it: "3 hours", "2 days"."""
+    current = _utc(now) if now is not None else datetime.now(UTC)
+    left = max(_utc(moment) - current, timedelta(seconds=1))
+    return dates.format_timedelta(left, threshold=1, format="long", locale=locale)
+
+
 # Jinja -----------------------------------------------------------------------------------
 
 
@@ -199,7 +206,7 @@ def _localised(func: Callable[..., str]) -> Callable[..., str]:
 def install_jinja(env: jinja2.Environment) -> None:
     """Give `env` gettext (`_`, `gettext`, `ngettext`, `pgettext`, `{% trans %}`, all
     autoescape-safe newstyle calls with %(name)s placeholders) and the localised filters
-    `format_date`, `format_datetime`, `format_number` and `relative_time`."""
+    `format_date`, `format_datetime`, `format_number`, `relative_time` and `time_left`."""
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the extension
         gettext=_gettext, ngettext=_ngettext, newstyle=True, pgettext=_pgettext
@@ -208,3 +215,4 @@ def install_jinja(env: jinja2.Environment) -> None:
     env.filters["format_datetime"] = _localised(format_datetime)
     env.filters["format_number"] = _localised(format_number)
     env.filters["relative_time"] = _localised(relative_time)
+    env.filters["time_left"] = _localised(time_left)

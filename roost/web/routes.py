@@ -32,6 +32,7 @@ def web_routes() -> list[BaseRoute]:
         Route("/statuses", statuses.post_status, methods=post),
         Route("/statuses/{id}/delete", statuses.delete_status, methods=post),
         Route("/statuses/{id}/{action}", statuses.interact, methods=post),
+        Route("/polls/{id}/votes", statuses.vote, methods=post),
         Route("/settings", settings.settings_index, methods=get),
         Route("/settings/profile", settings.profile_settings, methods=get),
         Route("/settings/profile", settings.profile_settings_submit, methods=post),

@@ -246,6 +246,38 @@ def test_new_posts_arrive_live(page: Page, server: Server, people: People, look:
 
 
 @two_looks
+def test_a_poll_made_in_the_browser_and_voted_in_by_someone_else(
+    page: Page, people: People, look: Look
+) -> None:
+    author = people.new("pollster").name
+    sign_in(page, author)
+    question = f"Tea or coffee? {secrets.token_hex(3)}"
+    compose_box(page).fill(question)
+    page.get_by_text("Add a poll").first.click()
+    page.get_by_label("Choice 1").first.fill("Tea")
+    page.get_by_label("Choice 2").first.fill("Coffee")
+    page.get_by_label("Poll length").first.select_option("3600")
+    check_page(page, look, "the compose box with a poll")
+    page.get_by_role("button", name="Post", exact=True).click()
+    card = post_card(page, question)
+    expect(card).to_be_visible()
+    expect(card).to_contain_text("0 votes")  # its author sees the results, not a ballot
+    expect(card.get_by_role("button", name="Vote")).to_have_count(0)
+
+    page.context.clear_cookies()
+    sign_in(page, people.new("voter").name)
+    page.goto(f"/@{author}")
+    card = post_card(page, question)
+    card.get_by_label("Coffee").check()
+    card.get_by_role("button", name="Vote").click()
+    card = post_card(page, question)
+    expect(card).to_contain_text("1 vote")
+    expect(card.locator(".poll-mine")).to_contain_text("Coffee")
+    expect(card.locator(".poll-mine")).to_contain_text("100%")
+    check_page(page, look, "a poll after voting")
+
+
+@two_looks
 def test_open_a_posts_page(page: Page, server: Server, people: People, look: Look) -> None:
     writer = people.new("thread")
     author, token = writer.name, writer.token

@@ -8,11 +8,15 @@ re-rendered buttons this answers with.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
+from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from roost.db import Database
-from roost.errors import NotFound
+from roost.errors import Invalid, NotFound, RoostError
+from roost.polls.actions import NewPoll, do_vote
+from roost.polls.entities import MAX_EXPIRATION, MAX_OPTION_CHARS, MAX_OPTIONS, MIN_EXPIRATION
 from roost.statuses import actions, posting
 from roost.statuses.entities import VISIBILITIES
 from roost.text.length import weighted_length
@@ -32,7 +36,9 @@ from roost.web.render import (
 MAX_SPOILER = 500
 
 
-def _compose_page(page: Page, *, status: int = 200, error: str = "", **values: str) -> Response:
+def _compose_page(
+    page: Page, *, status: int = 200, error: str = "", poll: WebPoll | None = None, **values: str
+) -> Response:
     return render(
         page,
         "compose.html",
@@ -43,6 +49,45 @@ def _compose_page(page: Page, *, status: int = 200, error: str = "", **values: s
         visibility=values.get("visibility", ""),
         in_reply_to_id=values.get("in_reply_to_id", ""),
         next_url=values.get("next_url", "/"),
+        poll_options=poll.options if poll else [],
+        poll_expires_in=poll.expires_in if poll else "",
+        poll_multiple=poll.multiple if poll else False,
+    )
+
+
+@dataclass(frozen=True)
+class WebPoll:
+    """The compose form's poll fields, as typed."""
+
+    options: list[str]
+    expires_in: str
+    multiple: bool
+
+    def checked(self, page: Page) -> tuple[NewPoll | None, str]:
+        """The poll to post (None when no choice was filled in), or an error to show."""
+        filled = [o.strip() for o in self.options if o.strip()]
+        if not filled:
+            return None, ""
+        if len(filled) < 2:
+            return None, page._("A poll needs at least two choices.")
+        if len(set(filled)) < len(filled):
+            return None, page._("Each choice of the poll must be different.")
+        if any(len(o) > MAX_OPTION_CHARS for o in filled):
+            return None, page._("A choice of the poll is too long.")
+        seconds = parse_id(self.expires_in)
+        if seconds is None or not MIN_EXPIRATION <= seconds <= MAX_EXPIRATION:
+            return None, page._("Choose how long the poll stays open.")
+        return NewPoll(filled, seconds, self.multiple), ""
+
+
+def _poll_fields(page: Page, form: FormData) -> WebPoll:
+    options = form.getlist("poll_option")
+    if len(options) > MAX_OPTIONS or not all(isinstance(o, str) and len(o) <= 200 for o in options):
+        raise RoostError(page._("The form holds a value that is too long or not text."), status=422)
+    return WebPoll(
+        [str(o) for o in options],
+        form_str(page, form, "poll_expires_in", max_len=20),
+        bool(form_str(page, form, "poll_multiple", max_len=5)),
     )
 
 
@@ -69,7 +114,8 @@ async def post_status(page: Page) -> Response:
         "next_url": next_url,
     }
     limit = page.roost.settings.max_post_chars
-    error = ""
+    poll_fields = _poll_fields(page, form)
+    poll, error = poll_fields.checked(page)
     if not text.strip():
         error = page._("Write something first: the post is empty.")
     elif weighted_length(text) + weighted_length(spoiler) > limit:
@@ -79,7 +125,7 @@ async def post_status(page: Page) -> Response:
     elif visibility is not None and visibility not in VISIBILITIES:
         error = page._("Choose who can see the post.")
     if error:
-        return _compose_page(page, status=422, error=error, **values)
+        return _compose_page(page, status=422, error=error, poll=poll_fields, **values)
     reply_id = parse_id(reply_to) if reply_to else None
     if reply_to and reply_id is None:
         raise NotFound()
@@ -93,6 +139,7 @@ async def post_status(page: Page) -> Response:
             visibility=visibility,
             in_reply_to_id=reply_id,
             idempotency_key=key,
+            poll=poll,
         ),
         base_url=page.base_url,
         max_chars=limit,
@@ -102,6 +149,44 @@ async def post_status(page: Page) -> Response:
         # even if the job has not run yet.
         return redirect(f"/?posted={status_id}")
     return redirect(next_url)
+
+
+@form_view()
+async def vote(page: Page) -> Response:
+    """POST /polls/{id}/votes: vote in a poll (`choice` once, or several times when the
+    poll allows several); back to the page the form was on."""
+    poll_id = parse_id(str(page.request.path_params["id"]))
+    if poll_id is None:
+        raise NotFound()
+    form = await read_form(page)
+    next_url = safe_next(form_str(page, form, "next", max_len=2000))
+    raw = form.getlist("choice")
+    choices = [parse_id(c) if isinstance(c, str) else None for c in raw[: MAX_OPTIONS + 1]]
+    if not choices:
+        raise RoostError(page._("Choose an answer first."), status=422)
+    if any(c is None for c in choices):
+        raise RoostError(page._("That answer is not one of the poll's."), status=422)
+    try:
+        status_id = await do_vote(
+            page.roost.db, page.me_id, poll_id, [c for c in choices if c is not None]
+        )
+    except Invalid as exc:
+        raise RoostError(_vote_error(page, str(exc)), status=422) from exc
+    return redirect(f"{next_url.split('#', 1)[0]}#s-{status_id}")
+
+
+def _vote_error(page: Page, message: str) -> str:
+    """The API's reason for refusing a vote, said for the web (and translated)."""
+    reasons = {
+        "already voted": page._("You have already voted in this poll."),
+        "already ended": page._("This poll has ended."),
+        "your own polls": page._("You cannot vote in your own poll."),
+        "single choice": page._("This poll takes one answer only."),
+    }
+    for key, reason in reasons.items():
+        if key in message:
+            return reason
+    return page._("That answer is not one of the poll's.")
 
 
 Interaction = Callable[[Database, int, int], Awaitable[object]]
