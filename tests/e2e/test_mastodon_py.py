@@ -122,3 +122,35 @@ def test_scripted_session(server: Server) -> None:
     deleted = ana.status_delete(reply.id)
     assert deleted.text == "@ben welcome!"
     assert reply.id not in [s.id for s in ana.account_statuses(me.id)]
+
+
+def test_polls(server: Server) -> None:
+    """status_post(poll=...), poll, poll_vote, and what a refused vote raises."""
+    from mastodon import MastodonAPIError
+
+    server.cli("users", "create", "pia", "--email", "pia@example.com", "--password", "pia-pw-123")
+    server.cli("users", "create", "rui", "--email", "rui@example.com", "--password", "rui-pw-123")
+    pia = login(server, "pia", "pia-pw-123")
+    rui = login(server, "rui", "rui-pw-123")
+
+    poll = pia.make_poll(["Mountains", "Sea", "City"], expires_in=3600, multiple=True)
+    status = pia.status_post("Holidays?", poll=poll)
+    assert [o.title for o in status.poll.options] == ["Mountains", "Sea", "City"]
+    assert status.poll.multiple is True
+    assert status.poll.expired is False
+
+    voted = rui.poll_vote(status.poll.id, [0, 2])
+    assert voted.voted is True
+    assert voted.own_votes == [0, 2]
+    assert (voted.votes_count, voted.voters_count) == (2, 1)
+    assert [o.votes_count for o in pia.poll(status.poll.id).options] == [1, 0, 1]
+    assert rui.status(status.id).poll.own_votes == [0, 2]
+    with pytest.raises(MastodonAPIError, match="already voted"):
+        rui.poll_vote(status.poll.id, 1)
+    with pytest.raises(MastodonAPIError, match="your own polls"):
+        pia.poll_vote(status.poll.id, 1)
+
+    single = pia.status_post("One only", poll=pia.make_poll(["a", "b"], expires_in=300))
+    assert rui.poll_vote(single.poll.id, 1).own_votes == [1]
+    instance = rui.instance()
+    assert instance.configuration.polls.max_options == 4
