@@ -145,6 +145,14 @@ async def do_vote(db: Database, voter_id: int, poll_id: int, choices: list[int])
     return int(poll.status_id)
 
 
+async def forget_polls(tx: Transaction, status_ids: list[int]) -> None:
+    """Delete the polls of statuses being deleted in `tx`, with their options and ballots."""
+    doomed = sa.select(polls.c.id).where(polls.c.status_id.in_(status_ids)).scalar_subquery()
+    for table in (poll_votes, poll_options):
+        await tx.execute(table.delete().where(table.c.poll_id.in_(doomed)))
+    await tx.execute(polls.delete().where(polls.c.status_id.in_(status_ids)))
+
+
 _INSERT_POLL = polls.insert()
 _INSERT_OPTION = poll_options.insert()
 _COUNT_VOTE = (

@@ -20,6 +20,7 @@ from roost.ids import new_id
 from roost.jobs.queue import enqueue
 from roost.notifications.actions import notify, unnotify
 from roost.notifications.tables import notifications
+from roost.polls.actions import forget_polls
 from roost.statuses.posting import bump
 from roost.statuses.queries import access_status
 from roost.statuses.render import status_key
@@ -87,6 +88,7 @@ async def _delete_status_rows(tx: Transaction, ids: Sequence[int]) -> None:
         },
     )
     await forget_statuses(tx, every)
+    await forget_polls(tx, list(ids))
     for table in (notifications, favourites, bookmarks, pins, mentions, status_tags):
         await tx.execute(table.delete().where(table.c.status_id.in_(every)))
     await tx.execute(idempotency_keys.delete().where(idempotency_keys.c.status_id.in_(every)))

@@ -5,7 +5,6 @@ nothing half-written.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,35 +12,26 @@ from typing import Any
 import sqlalchemy as sa
 
 from roost.accounts.entities import CustomEmoji
-from roost.accounts.queries import local_username
 from roost.accounts.tables import accounts, users
 from roost.db import Database, Transaction
 from roost.db.dialect import insert_or_ignore
-from roost.db.prepared import any_of
-from roost.emojis.queries import emojis_in
 from roost.errors import Invalid, NotFound
 from roost.ids import new_id
 from roost.jobs.queue import enqueue
-from roost.notifications.actions import notify, silences
+from roost.notifications.actions import notify
 from roost.oauth.tables import apps
 from roost.polls.actions import NewPoll, add_poll, check_poll, option_emojis
 from roost.polls.render import CachedPoll
+from roost.statuses.compose import attach_tags, check_language, check_text, compose_text
 from roost.statuses.entities import VISIBILITIES
 from roost.statuses.queries import access_status
 from roost.statuses.render import status_key
 from roost.statuses.tables import (
     idempotency_keys,
     mentions,
-    status_tags,
     statuses,
-    tags,
 )
-from roost.text.entities import extract_entities
-from roost.text.length import weighted_length
-from roost.text.render import render_html
 from roost.timeutil import utcnow
-
-LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 
 
 @dataclass(frozen=True)
@@ -101,20 +91,11 @@ async def do_post_status_returning(
     db: Database, author_id: int, post: NewStatus, *, base_url: str, max_chars: int
 ) -> Posted:
     """`do_post_status`, returning what the API renders the new status from."""
-    text = post.text.strip()
-    if not text:
-        raise Invalid("Text can't be blank")
-    if weighted_length(text) + weighted_length(post.spoiler_text) > max_chars:
-        raise Invalid(f"Text character limit of {max_chars} exceeded")
+    text = check_text(post.text, post.spoiler_text, max_chars)
     if post.visibility is not None and post.visibility not in VISIBILITIES:
         raise Invalid("Visibility is not included in the list")
     poll = None if post.poll is None else check_poll(post.poll)
-    language = post.language
-    if language is not None and (language == "" or not LANGUAGE_RE.match(language)):
-        if language == "":
-            language = None
-        else:
-            raise Invalid("Language is not a valid ISO 639 code")
+    language = check_language(post.language)
 
     parent = None
     if post.in_reply_to_id is not None:
@@ -122,35 +103,12 @@ async def do_post_status_returning(
         if parent.reblog_of_id is not None:
             raise NotFound()
 
-    entities = extract_entities(text)
-    mention_names: dict[str, None] = {}
-    tag_names: dict[str, str] = {}
-    for e in entities:
-        if e.kind == "mention":
-            if local := _local_name(e.text, base_url):
-                mention_names[local] = None
-        elif e.kind == "hashtag":
-            tag_names.setdefault(e.text.lower(), e.text)
     now = utcnow()
     # Reads and rendering happen before the write transaction, so that on SQLite the write
     # lock is held only for the writes.
-    mentioned: dict[str, Any] = {}
-    if mention_names:
-        rows = await db.fetch_all(
-            _MENTIONABLE, {"names": list(mention_names), "author": author_id, "now": now}
-        )
-        mentioned = {r.username_lower: r for r in rows}
-    content = render_html(
-        text,
-        mention_url=lambda acct: (
-            f"{base_url}/@{mentioned[name].username}"
-            if (name := _local_name(acct, base_url)) in mentioned
-            else None
-        ),
-        tag_url=lambda tag: f"{base_url}/tags/{tag.lower()}",
-    )
-    in_order = [mentioned[n] for n in mention_names if n in mentioned]
-    emojis = await emojis_in(db, post.spoiler_text, text)  # no query without a `:code:`
+    composed = await compose_text(db, author_id, text, post.spoiler_text, base_url, now)
+    content, in_order, tag_names = composed.content, composed.mentioned, composed.tags
+    emojis = composed.emojis
     poll_emojis = {} if poll is None else await option_emojis(db, poll)
 
     status_id = new_id()
@@ -212,7 +170,7 @@ async def do_post_status_returning(
                 _INSERT_MENTION, [{"status_id": status_id, "account_id": m.id} for m in in_order]
             )
         if tag_names:
-            await _attach_tags(tx, status_id, tag_names, now)
+            await attach_tags(tx, status_id, tag_names, now)
         if parent is not None:
             await bump(tx, statuses, parent.id, "replies_count", 1)
         await enqueue(tx, "fan_out", {"status_id": status_id})
@@ -248,21 +206,6 @@ async def do_post_status_returning(
 
 # The posting path's statements, built once: building and cache-keying a statement per
 # call cost more Python time than running it.
-_MENTIONABLE = sa.select(
-    accounts.c.id,
-    accounts.c.username_lower,
-    accounts.c.username,
-    silences(
-        accounts.c.id,
-        sa.bindparam("author", type_=sa.BigInteger),
-        sa.bindparam("now", type_=sa.DateTime),
-    ).label("silenced"),
-).where(
-    any_of(accounts.c.username_lower, "names", text=True),
-    accounts.c.suspended_at.is_(None),
-)
-
-
 _BUMP_AUTHOR = (
     accounts.update()
     .where(accounts.c.id == sa.bindparam("p_author", type_=sa.BigInteger))
@@ -300,42 +243,6 @@ _IDEMPOTENT = sa.select(idempotency_keys.c.status_id).where(
     idempotency_keys.c.account_id == sa.bindparam("account_id", type_=sa.BigInteger),
     idempotency_keys.c.key == sa.bindparam("key", type_=sa.String),
 )
-
-
-_ATTACH_TAGS = status_tags.insert().from_select(
-    ["tag_id", "status_id"],
-    sa.select(tags.c.id, sa.bindparam("status_id", type_=sa.BigInteger)).where(
-        any_of(tags.c.name_lower, "names", text=True),
-        ~sa.exists().where(
-            status_tags.c.status_id == sa.bindparam("status_id", type_=sa.BigInteger),
-            status_tags.c.tag_id == tags.c.id,
-        ),
-    ),
-)
-
-
-def _local_name(acct: str, base_url: str) -> str:
-    """`bob` or `bob@this.domain` → "bob"; a remote acct (no federation yet) → ""."""
-    return (local_username(acct, base_url.split("://", 1)[1]) or "").lower()
-
-
-async def _attach_tags(tx: Transaction, status_id: int, names: dict[str, str], now: Any) -> None:
-    """Link the status to its tags (lower-case name → name as written), creating the tags
-    no post used before: one statement when they all exist, as they mostly do."""
-    params = [{"status_id": status_id, "names": list(names)}]
-    attached = await tx.execute(_ATTACH_TAGS, params)
-    if attached.rowcount == len(names):
-        return
-    # A tag seen for the first time keeps the case it was first written in; a concurrent
-    # post creating the same tag wins quietly (ON CONFLICT DO NOTHING).
-    await tx.execute(
-        insert_or_ignore(tags, tx.dialect, "name_lower"),
-        [
-            {"id": new_id(), "name": name, "name_lower": lower, "created_at": now}
-            for lower, name in names.items()
-        ],
-    )
-    await tx.execute(_ATTACH_TAGS, params)
 
 
 async def bump(tx: Transaction, table: sa.Table, row_id: int, column: str, by: int) -> None:
