@@ -19,6 +19,7 @@ from roost.config import Settings
 from roost.http.errors import EXCEPTION_HANDLERS
 from roost.http.maintenance import ReadOnly
 from roost.http.metrics import RequestMetrics
+from roost.http.request_id import RequestId
 from roost.http.routing import RouteIndex, TrailingSlash
 from roost.http.security import StrictTransport
 from roost.instance import Roost
@@ -65,4 +66,5 @@ def create_app(settings: Settings, roost: Roost | None = None) -> Starlette:
     app.add_middleware(TrailingSlash)
     if settings.https:
         app.add_middleware(StrictTransport)
+    app.add_middleware(RequestId)  # outermost: every line a request logs carries its id
     return app

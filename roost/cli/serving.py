@@ -25,12 +25,15 @@ def serve(
     ] = False,
 ) -> None:
     """Serve Roost over HTTP (applies pending database migrations first)."""
+    import logging
+
     import uvicorn
 
     from roost.db.migrate import upgrade_sync
-    from roost.logs import uvicorn_log_config
+    from roost.logs import configure_logging, log_config
 
     settings = load_settings()
+    configure_logging(settings.log_format)
     if workers > 1 and not settings.redis_url:
         console.print(
             "[red]--workers above 1 needs ROOST_REDIS_URL:[/red] without Redis, live updates "
@@ -48,10 +51,11 @@ def serve(
         metrics_dir.mkdir(parents=True)
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
     upgrade_sync(settings.database_url)
-    console.print(
-        f"Roost serving http://{host}:{port} (public address {settings.base_url}, "
-        f"database {settings.database_url.split('://', 1)[0]})"
-    )
+    # A log line, not console text: with ROOST_LOG_FORMAT=json, stderr stays all JSON.
+    logging.getLogger("roost").info(
+        "Roost serving http://%s:%s (public address %s, database %s)",
+        host, port, settings.base_url, settings.database_url.split("://", 1)[0],
+    )  # fmt: skip
     uvicorn.run(
         "roost.asgi:app_from_env",
         factory=True,
@@ -62,7 +66,7 @@ def serve(
         proxy_headers=True,
         forwarded_allow_ips=settings.trusted_proxies,  # ROOST_TRUSTED_PROXIES
         server_header=False,
-        log_config=uvicorn_log_config(),  # tokens in query strings are redacted
+        log_config=log_config(settings.log_format),  # ROOST_LOG_FORMAT; secrets redacted
         # On SIGTERM: stop accepting, let requests in flight finish (streams are closed
         # after this many seconds), then stop the in-process worker after its current job.
         timeout_graceful_shutdown=SHUTDOWN_GRACE,
@@ -74,14 +78,14 @@ def worker(
     once: Annotated[bool, typer.Option("--once", help="Run what is due, then exit.")] = False,
 ) -> None:
     """Run background jobs (fan-out, feed upkeep). Start as many as the load needs."""
-    import logging
     import signal
 
     from roost.db.migrate import upgrade
     from roost.instance import Roost
+    from roost.logs import configure_logging
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = load_settings()
+    configure_logging(settings.log_format)
 
     async def main() -> None:
         await upgrade(settings.database_url)

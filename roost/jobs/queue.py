@@ -18,6 +18,7 @@ from roost.db import Database, Transaction
 from roost.db.prepared import any_of
 from roost.ids import new_id
 from roost.jobs.tables import jobs
+from roost.logs import request_id
 from roost.timeutil import utcnow
 
 MAX_ATTEMPTS = 8
@@ -39,7 +40,12 @@ _INSERT = jobs.insert()  # built once: a fresh insert().values() per post cost ~
 async def enqueue(
     tx: Transaction, kind: str, payload: dict[str, Any], *, delay: float = 0.0
 ) -> int:
-    """Queue a job inside `tx`: it exists if and only if the transaction commits."""
+    """Queue a job inside `tx`: it exists if and only if the transaction commits. The
+    request (or job) queueing it is recorded as `request_id` in its payload, so that the
+    job's log lines carry that id too (roost.jobs.worker)."""
+    rid = request_id.get()
+    if rid is not None:
+        payload = {**payload, "request_id": rid}
     job_id = new_id()
     now = utcnow()
     run_at = now + timedelta(seconds=delay)

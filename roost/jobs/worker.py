@@ -8,13 +8,37 @@ import logging
 import os
 import socket
 import traceback
+from collections.abc import Iterator
+from time import perf_counter
+from typing import Any
+
+import structlog
 
 from roost.jobs import queue
 from roost.jobs.context import JobContext
 from roost.jobs.metrics import JOBS_FINISHED
 from roost.jobs.registry import BATCH_HANDLERS, BatchHandler, load_handlers
+from roost.logs import request_id
 
 log = logging.getLogger("roost.worker")
+
+
+@contextlib.contextmanager
+def _logging_as(rid: str | None, **fields: Any) -> Iterator[None]:
+    """Lines logged meanwhile carry `fields` and the request id the job was queued with
+    (jobs it queues keep that id too)."""
+    token = request_id.set(rid)
+    try:
+        with structlog.contextvars.bound_contextvars(**fields):
+            yield
+    finally:
+        request_id.reset(token)
+
+
+def _finished(job: queue.Job, outcome: str, start: float) -> None:
+    with _logging_as(job.payload.get("request_id"), job_id=job.id, job_kind=job.kind):
+        duration_ms = round((perf_counter() - start) * 1000, 1)
+        log.info("job finished", extra={"duration_ms": duration_ms, "outcome": outcome})
 
 
 class Worker:
@@ -93,37 +117,51 @@ class Worker:
     async def _run_many(self, many: BatchHandler, jobs: list[queue.Job]) -> None:
         """Run jobs with their kind's batch handler; should that fail, one by one (each
         then fails or retries on its own, and a bad job cannot hold the others back)."""
-        heartbeat = asyncio.create_task(self._heartbeat(*(j.id for j in jobs)))
-        try:
-            await many(self.context, [j.payload for j in jobs])
-        except Exception as exc:
-            log.warning("%d %s jobs failed together (%s); running them one by one",
-                        len(jobs), jobs[0].kind, exc)  # fmt: skip
-        else:
-            await queue.complete_many(self.context.db, [j.id for j in jobs])
+        rids = [rid for j in jobs if (rid := j.payload.get("request_id")) is not None]
+        start = perf_counter()
+        with _logging_as(None, job_ids=[j.id for j in jobs], job_kind=jobs[0].kind,
+                         **({"request_ids": rids} if rids else {})):  # fmt: skip
+            heartbeat = asyncio.create_task(self._heartbeat(*(j.id for j in jobs)))
+            try:
+                await many(self.context, [j.payload for j in jobs])
+            except Exception as exc:
+                log.warning("%d %s jobs failed together (%s); running them one by one",
+                            len(jobs), jobs[0].kind, exc)  # fmt: skip
+                done = False
+            else:
+                await queue.complete_many(self.context.db, [j.id for j in jobs])
+                done = True
+            finally:
+                heartbeat.cancel()
+        if done:
             JOBS_FINISHED.labels(jobs[0].kind, "done").inc(len(jobs))
+            for job in jobs:
+                _finished(job, "done", start)
             return
-        finally:
-            heartbeat.cancel()
         for job in jobs:
             await self._run(job)
 
     async def _run(self, job: queue.Job) -> None:
         handler = self.handlers.get(job.kind)
-        heartbeat = asyncio.create_task(self._heartbeat(job.id))
-        try:
-            if handler is None:
-                raise LookupError(f"no handler for job kind {job.kind!r}")
-            await handler(self.context, job.payload)
-        except Exception as exc:
-            state = await queue.fail(self.context.db, job, "".join(traceback.format_exception(exc)))
-            log.warning("job %s (%s) failed, now %s: %s", job.id, job.kind, state, exc)
-            JOBS_FINISHED.labels(job.kind, "dead" if state == "dead" else "retry").inc()
-        else:
-            await queue.complete(self.context.db, job.id)
-            JOBS_FINISHED.labels(job.kind, "done").inc()
-        finally:
-            heartbeat.cancel()
+        start = perf_counter()
+        with _logging_as(job.payload.get("request_id"), job_id=job.id, job_kind=job.kind):
+            heartbeat = asyncio.create_task(self._heartbeat(job.id))
+            try:
+                if handler is None:
+                    raise LookupError(f"no handler for job kind {job.kind!r}")
+                await handler(self.context, job.payload)
+            except Exception as exc:
+                error = "".join(traceback.format_exception(exc))
+                state = await queue.fail(self.context.db, job, error)
+                log.warning("job %s (%s) failed, now %s: %s", job.id, job.kind, state, exc)
+                outcome = "dead" if state == "dead" else "retry"
+            else:
+                await queue.complete(self.context.db, job.id)
+                outcome = "done"
+            finally:
+                heartbeat.cancel()
+        JOBS_FINISHED.labels(job.kind, outcome).inc()
+        _finished(job, outcome, start)
 
     async def _heartbeat(self, *job_ids: int) -> None:
         while True:
