@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from roost.db.metadata import metadata
 
 NOTIFICATION_TYPES = (
-    "mention", "status", "reblog", "follow", "follow_request", "favourite", "poll",
+    "mention", "status", "reblog", "follow", "follow_request", "favourite", "poll", "update",
 )  # fmt: skip
 
 notifications = sa.Table(

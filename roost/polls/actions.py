@@ -13,6 +13,7 @@ from roost.db import Database, Transaction
 from roost.db.dialect import insert_or_ignore
 from roost.emojis.queries import emojis_by_shortcode, shortcodes_in
 from roost.errors import Invalid, NotFound
+from roost.ids import new_id
 from roost.jobs.queue import enqueue
 from roost.polls.entities import MAX_EXPIRATION, MAX_OPTION_CHARS, MAX_OPTIONS, MIN_EXPIRATION
 from roost.polls.render import CachedPoll, new_poll
@@ -94,6 +95,53 @@ async def add_poll(
     return new_poll(
         poll_id, author_id, poll.options, expires_at, poll.multiple, poll.hide_totals, known
     )
+
+
+async def edit_poll(
+    tx: Transaction,
+    *,
+    status_id: int,
+    author_id: int,
+    poll_id: int | None,
+    poll: NewPoll | None,
+    now: datetime,
+) -> int | None:
+    """Give a status being edited in `tx` the checked `poll` (None: no poll any more), as
+    Mastodon does: new options, or a change between one and several choices, start the
+    count again; the deadline is `expires_in` from now. Returns the poll's id."""
+    if poll is None:
+        if poll_id is not None:
+            await forget_polls(tx, [status_id])
+        return None
+    if poll_id is None:
+        poll_id = new_id()
+        await add_poll(
+            tx, poll_id=poll_id, status_id=status_id, author_id=author_id, poll=poll, now=now,
+            known={},
+        )  # fmt: skip
+        return poll_id
+    titles = await tx.scalars(
+        sa.select(poll_options.c.title)
+        .where(poll_options.c.poll_id == poll_id)
+        .order_by(poll_options.c.position)
+    )
+    multiple = await tx.scalar(sa.select(polls.c.multiple).where(polls.c.id == poll_id))
+    values: dict[str, Any] = {
+        "hide_totals": poll.hide_totals,
+        "expires_at": now + timedelta(seconds=poll.expires_in),
+        "closed_at": None,
+    }
+    if list(titles) != poll.options or bool(multiple) != poll.multiple:
+        for table in (poll_votes, poll_options):
+            await tx.execute(table.delete().where(table.c.poll_id == poll_id))
+        await tx.execute(
+            _INSERT_OPTION,
+            [{"poll_id": poll_id, "position": i, "title": t} for i, t in enumerate(poll.options)],
+        )
+        values |= {"multiple": poll.multiple, "votes_count": 0, "voters_count": 0}
+    await tx.execute(polls.update().where(polls.c.id == poll_id).values(values))
+    await enqueue(tx, "close_poll", {"poll_id": poll_id}, delay=poll.expires_in)
+    return poll_id
 
 
 async def access_poll(db: Database, viewer_id: int | None, poll_id: int) -> Any:

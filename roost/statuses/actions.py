@@ -30,6 +30,7 @@ from roost.statuses.tables import (
     idempotency_keys,
     mentions,
     pins,
+    status_edits,
     status_tags,
     statuses,
 )
@@ -89,7 +90,7 @@ async def _delete_status_rows(tx: Transaction, ids: Sequence[int]) -> None:
     )
     await forget_statuses(tx, every)
     await forget_polls(tx, list(ids))
-    for table in (notifications, favourites, bookmarks, pins, mentions, status_tags):
+    for table in (notifications, favourites, bookmarks, pins, mentions, status_tags, status_edits):
         await tx.execute(table.delete().where(table.c.status_id.in_(every)))
     await tx.execute(idempotency_keys.delete().where(idempotency_keys.c.status_id.in_(every)))
     await tx.execute(statuses.delete().where(statuses.c.id.in_(reblog_ids)))

@@ -84,3 +84,24 @@ class StatusSource(msgspec.Struct, kw_only=True):
     id: str
     text: str
     spoiler_text: str
+
+
+class StatusEditPollOption(msgspec.Struct, kw_only=True):
+    title: str
+
+
+class StatusEditPoll(msgspec.Struct, kw_only=True):
+    options: list[StatusEditPollOption]
+
+
+class StatusEdit(msgspec.Struct, kw_only=True):
+    """One version of an edited status (GET /api/v1/statuses/:id/history)."""
+
+    content: str
+    spoiler_text: str
+    sensitive: bool
+    created_at: str
+    account: Account
+    poll: StatusEditPoll | None
+    media_attachments: list[MediaAttachment]
+    emojis: list[CustomEmoji]

@@ -6,12 +6,13 @@ import dataclasses
 from collections.abc import Sequence
 from types import SimpleNamespace
 
-from roost.accounts.queries import account_entity
+from roost.accounts.queries import account_entity, render_accounts
 from roost.cache import Cache
 from roost.db import Database
 from roost.errors import NotFound
 from roost.polls.render import for_viewer
-from roost.statuses.entities import Status
+from roost.statuses.edits import access_history, edit_entity
+from roost.statuses.entities import Status, StatusEdit
 from roost.statuses.posting import Posted
 from roost.statuses.queries import visible_ids
 from roost.statuses.render import complete, core_of, mention_entity, render_statuses, tag_entity
@@ -49,6 +50,18 @@ class StatusRenderer:
         if not found:
             raise NotFound()
         return found[0]
+
+    async def history(self, viewer_id: int | None, status_id: int) -> list[StatusEdit]:
+        """The versions of a status the viewer may see, oldest first; NotFound otherwise."""
+        status, versions = await access_history(self.db, viewer_id, status_id)
+        rendered = await render_accounts(self.db, {status.account_id}, self.base_url)
+        account = rendered.get(status.account_id)
+        if account is None:
+            raise NotFound()
+        current = await self.one(viewer_id, status_id)
+        if not versions:  # never edited: the history is the status itself
+            return [edit_entity(status, status.created_at, account, current.emojis)]
+        return [edit_entity(v, v.created_at, account, current.emojis) for v in versions]
 
     def posted(self, posted: Posted) -> Status:
         """A new status as `one` would give it to its author, from what the post wrote

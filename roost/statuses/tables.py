@@ -130,3 +130,30 @@ idempotency_keys = sa.Table(
     sa.Column("status_id", sa.BigInteger, nullable=False),
     sa.Column("created_at", sa.DateTime, nullable=False),
 )
+
+# The versions of an edited status, oldest first: the first edit records the original too,
+# so a status's history is all of its rows (Mastodon's StatusEdit).
+status_edits = sa.Table(
+    "status_edits",
+    metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column(
+        "status_id",
+        sa.BigInteger,
+        sa.ForeignKey("statuses.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column(
+        "account_id",
+        sa.BigInteger,
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("content", sa.Text, nullable=False),
+    sa.Column("spoiler_text", sa.Text, nullable=False, server_default=""),
+    sa.Column("sensitive", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("poll_options", sa.JSON, nullable=True),  # the poll's option titles, if any
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Index("ix_status_edits_status_id_id", "status_id", "id"),
+)

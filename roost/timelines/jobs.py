@@ -24,6 +24,7 @@ from roost.accounts.tables import accounts, users
 from roost.graph.tables import follows
 from roost.jobs.context import JobContext
 from roost.jobs.registry import batch_job, job
+from roost.notifications.actions import notify
 from roost.pubsub import Event, encode_event
 from roost.statuses.tables import status_tags, statuses, tags
 from roost.timelines.home_rule import belongs_in_home
@@ -194,6 +195,44 @@ async def _publish_public(
     for name in names:
         channels += [f"timeline:hashtag:{name}", f"timeline:hashtag:{name}:local"]
     await ctx.pubsub.publish_many([(c, message) for c in channels])
+
+
+@job("status_updated")
+async def status_updated(ctx: JobContext, payload: dict[str, Any]) -> None:
+    """After an edit: a `status.update` event wherever the status was delivered live (its
+    author's and followers' streams, public, hashtag and direct ones), and an `update`
+    notification to those who reposted it."""
+    status_id = int(payload["status_id"])
+    status = await ctx.db.fetch_one(_STATUS, {"id": status_id})
+    if status is None or status.reblog_of_id is not None:
+        return  # deleted before the job ran
+    message = encode_event(Event(event="status.update", id=str(status_id)))
+    author_id = status.account_id
+    if status.visibility != "direct":
+        last, owners = 0, [author_id]
+        while True:
+            rows = await ctx.db.fetch_all(
+                sa.select(follows.c.id, follows.c.account_id)
+                .where(follows.c.target_account_id == author_id, follows.c.id > last)
+                .order_by(follows.c.id)
+                .limit(ctx.settings.fanout_batch)
+            )
+            owners += [r.account_id for r in rows]
+            await ctx.pubsub.publish_many([(f"timeline:{o}", message) for o in owners])
+            if not rows:
+                break
+            last, owners = rows[-1].id, []
+    await _publish_public(ctx, status, None, message)
+    rebloggers = await ctx.db.scalars(
+        sa.select(statuses.c.account_id).where(statuses.c.reblog_of_id == status_id).distinct()
+    )
+    if rebloggers:
+        async with ctx.db.transaction() as tx:
+            for account_id in rebloggers:
+                await notify(
+                    tx, account_id=account_id, from_account_id=author_id, type="update",
+                    status_id=status_id,
+                )  # fmt: skip
 
 
 @job("unfan_out")

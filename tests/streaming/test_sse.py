@@ -376,3 +376,21 @@ async def test_public_and_hashtag_streams_live(
         for source in (local, tag):
             name, payload = await source.status_event()
             assert (name, payload["id"]) == ("update", status["id"])
+
+
+async def test_an_edit_reaches_followers_and_the_public_stream_live(
+    client: httpx.AsyncClient, server: str, alice: User, bob: User, carol: User
+) -> None:
+    r = await client.post(f"/api/v1/accounts/{bob.sid}/follow", headers=alice.auth)
+    assert r.status_code == 200
+    status = await post(client, bob, "frist")
+    async with sse(server, "user", alice) as home, sse(server, "public", carol) as public:
+        r = await client.put(
+            f"/api/v1/statuses/{status['id']}", json={"status": "first"}, headers=bob.auth
+        )
+        assert r.status_code == 200
+        for source in (home, public):
+            name, payload = await source.status_event()
+            assert (name, payload["id"]) == ("status.update", status["id"])
+            assert payload["content"] == "<p>first</p>"
+            assert payload["edited_at"] is not None

@@ -10,10 +10,11 @@ from roost.errors import Invalid
 from roost.http.params import header
 from roost.http.responses import json_response
 from roost.polls.actions import NewPoll
-from roost.statuses import actions, posting
+from roost.statuses import actions, edits, posting
 from roost.statuses.entities import (
     Context,
     Status,
+    StatusEdit,
     StatusSource,
 )
 from roost.statuses.queries import access_interactions, access_status
@@ -133,6 +134,34 @@ async def get_context(req: ApiRequest) -> Response:
             descendants=[by_id[i] for i in descendants if i in by_id],
         )
     )
+
+
+@api.route("/api/v1/statuses/{id}", "PUT", scope="write:statuses", user=True, response=Status)
+async def edit_status(req: ApiRequest) -> Response:
+    """Edit one's own status: the new text, content warning, sensitivity, language and
+    poll (a poll left out is removed; new options start its count again)."""
+    p = req.params
+    if p.list("media_ids"):
+        raise Invalid("Media attachments are not supported yet")
+    change = edits.StatusChange(
+        text=p.str("status", "", max_len=100_000),
+        spoiler_text=p.str("spoiler_text", "", max_len=10_000),
+        sensitive=p.bool("sensitive"),
+        language=p.str("language"),
+        poll=poll_param(req),
+    )
+    settings = req.roost.settings
+    await edits.do_edit_status(
+        req.roost.db, req.me_id, req.path_id(), change, base_url=settings.base_url,
+        max_chars=settings.max_post_chars,
+    )  # fmt: skip
+    return await _render(req, req.path_id())
+
+
+@api.route("/api/v1/statuses/{id}/history", response=list[StatusEdit])
+async def get_history(req: ApiRequest) -> Response:
+    """A status's versions, oldest first (one, itself, if it was never edited)."""
+    return json_response(await req.roost.statuses.history(req.viewer_id, req.path_id()))
 
 
 @api.route("/api/v1/statuses/{id}/source", scope="read:statuses", user=True, response=StatusSource)

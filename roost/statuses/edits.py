@@ -1,0 +1,165 @@
+"""Editing a status and reading its history. An edit is one transaction: the status row
+locked first (two edits at once are recorded one after the other, neither lost), the
+version it replaces kept, its mentions, tags and poll brought in line, its cached
+rendering dropped, and a job that tells live streams and those who reposted it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from roost.accounts.entities import Account, CustomEmoji
+from roost.db import Database, Transaction
+from roost.errors import NotFound
+from roost.ids import new_id
+from roost.jobs.queue import enqueue
+from roost.polls.actions import NewPoll, check_poll, edit_poll
+from roost.polls.tables import poll_options
+from roost.statuses.compose import attach_tags, check_language, check_text, compose_text
+from roost.statuses.entities import StatusEdit, StatusEditPoll, StatusEditPollOption
+from roost.statuses.queries import access_status
+from roost.statuses.render import status_key
+from roost.statuses.tables import mentions, status_edits, status_tags, statuses
+from roost.timeutil import iso, utcnow
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """What `PUT /api/v1/statuses/:id` sends: the new version of the whole post."""
+
+    text: str
+    spoiler_text: str = ""
+    sensitive: bool | None = None
+    language: str | None = None
+    poll: NewPoll | None = None
+
+
+async def do_edit_status(
+    db: Database, author_id: int, status_id: int, change: StatusChange, *, base_url: str,
+    max_chars: int,
+) -> None:  # fmt: skip
+    """Edit one's own status; NotFound for another's, a deleted one, or a repost."""
+    current = await db.fetch_one(sa.select(statuses).where(statuses.c.id == status_id))
+    if current is None or current.account_id != author_id or current.reblog_of_id is not None:
+        raise NotFound()
+    text = check_text(change.text, change.spoiler_text, max_chars)
+    language = check_language(change.language)
+    poll = None if change.poll is None else check_poll(change.poll)
+    now = utcnow()
+    composed = await compose_text(db, author_id, text, change.spoiler_text, base_url, now)
+    sensitive = bool(change.sensitive) or bool(change.spoiler_text)
+    async with db.transaction() as tx:
+        # Taking the row first serialises concurrent edits: each records the version the
+        # previous one left.
+        locked = await tx.execute(
+            statuses.update().where(statuses.c.id == status_id).values(edited_at=now)
+        )
+        if locked.rowcount == 0:
+            raise NotFound()  # deleted meanwhile
+        before = await tx.fetch_one(sa.select(statuses).where(statuses.c.id == status_id))
+        assert before is not None
+        if not await _has_history(tx, status_id):  # the first edit keeps the original
+            await _record(tx, before, before.created_at)
+        poll_id = await edit_poll(
+            tx, status_id=status_id, author_id=author_id, poll_id=before.poll_id, poll=poll,
+            now=now,
+        )  # fmt: skip
+        await tx.execute(
+            statuses.update()
+            .where(statuses.c.id == status_id)
+            .values(
+                text=text,
+                content=composed.content,
+                spoiler_text=change.spoiler_text,
+                sensitive=sensitive,
+                language=language or before.language,
+                poll_id=poll_id,
+                edited_at=now,
+            )
+        )
+        await tx.execute(mentions.delete().where(mentions.c.status_id == status_id))
+        if composed.mentioned:
+            await tx.execute(
+                mentions.insert(),
+                [{"status_id": status_id, "account_id": m.id} for m in composed.mentioned],
+            )
+        await tx.execute(status_tags.delete().where(status_tags.c.status_id == status_id))
+        if composed.tags:
+            await attach_tags(tx, status_id, composed.tags, now)
+        after = await tx.fetch_one(sa.select(statuses).where(statuses.c.id == status_id))
+        await _record(tx, after, now)
+        tx.invalidate(status_key(status_id))
+        await enqueue(tx, "status_updated", {"status_id": status_id})
+
+
+async def _has_history(tx: Transaction, status_id: int) -> bool:
+    found = await tx.scalar(
+        sa.select(status_edits.c.id).where(status_edits.c.status_id == status_id).limit(1)
+    )
+    return found is not None
+
+
+async def _record(tx: Transaction, row: Any, at: Any) -> None:
+    """Keep a version of the status (`row` as it is in `tx`) in its history."""
+    titles = None
+    if row.poll_id is not None:
+        titles = list(
+            await tx.scalars(
+                sa.select(poll_options.c.title)
+                .where(poll_options.c.poll_id == row.poll_id)
+                .order_by(poll_options.c.position)
+            )
+        )
+    await tx.execute(
+        status_edits.insert(),
+        [
+            {
+                "id": new_id(),
+                "status_id": row.id,
+                "account_id": row.account_id,
+                "text": row.text,
+                "content": row.content,
+                "spoiler_text": row.spoiler_text,
+                "sensitive": row.sensitive,
+                "poll_options": titles,
+                "created_at": at,
+            }
+        ],
+    )
+
+
+async def access_history(
+    db: Database, viewer_id: int | None, status_id: int
+) -> tuple[Any, list[Any]]:
+    """The status (visible to the viewer, else NotFound) and its versions, oldest first;
+    a status never edited has one: itself."""
+    status = await access_status(db, viewer_id, status_id)
+    if status.reblog_of_id is not None:
+        raise NotFound()
+    versions = await db.fetch_all(
+        sa.select(status_edits)
+        .where(status_edits.c.status_id == status_id)
+        .order_by(status_edits.c.id)
+    )
+    return status, list(versions)
+
+
+def edit_entity(row: Any, at: Any, account: Account, emojis: list[CustomEmoji]) -> StatusEdit:
+    """A version (a status_edits row, or the status itself) as Mastodon's StatusEdit. Its
+    poll: the options of a `poll_options` version, or of the status's current poll."""
+    titles = row.poll_options if hasattr(row, "poll_options") else None
+    poll = None
+    if titles is not None:
+        poll = StatusEditPoll(options=[StatusEditPollOption(title=t) for t in titles])
+    return StatusEdit(
+        content=row.content,
+        spoiler_text=row.spoiler_text,
+        sensitive=bool(row.sensitive),
+        created_at=iso(at),
+        account=account,
+        poll=poll,
+        media_attachments=[],
+        emojis=[e for e in emojis if f":{e.shortcode}:" in f"{row.spoiler_text} {row.text}"],
+    )
