@@ -34,6 +34,7 @@ class StatusChange:
     sensitive: bool | None = None
     language: str | None = None
     poll: NewPoll | None = None
+    keep_poll: bool = False  # the web's edit form: the poll stays as it is
 
 
 async def do_edit_status(
@@ -50,6 +51,8 @@ async def do_edit_status(
     now = utcnow()
     composed = await compose_text(db, author_id, text, change.spoiler_text, base_url, now)
     sensitive = bool(change.sensitive) or bool(change.spoiler_text)
+    if change.sensitive is None and not change.spoiler_text:
+        sensitive = bool(current.sensitive)
     async with db.transaction() as tx:
         # Taking the row first serialises concurrent edits: each records the version the
         # previous one left.
@@ -62,10 +65,12 @@ async def do_edit_status(
         assert before is not None
         if not await _has_history(tx, status_id):  # the first edit keeps the original
             await _record(tx, before, before.created_at)
-        poll_id = await edit_poll(
-            tx, status_id=status_id, author_id=author_id, poll_id=before.poll_id, poll=poll,
-            now=now,
-        )  # fmt: skip
+        poll_id = before.poll_id
+        if not change.keep_poll:
+            poll_id = await edit_poll(
+                tx, status_id=status_id, author_id=author_id, poll_id=poll_id, poll=poll,
+                now=now,
+            )  # fmt: skip
         await tx.execute(
             statuses.update()
             .where(statuses.c.id == status_id)

@@ -14,7 +14,7 @@ from roost.polls.render import for_viewer
 from roost.statuses.edits import access_history, edit_entity
 from roost.statuses.entities import Status, StatusEdit
 from roost.statuses.posting import Posted
-from roost.statuses.queries import visible_ids
+from roost.statuses.queries import access_status, visible_ids
 from roost.statuses.render import complete, core_of, mention_entity, render_statuses, tag_entity
 from roost.statuses.visible import Visible
 from roost.timeutil import utcnow
@@ -62,6 +62,13 @@ class StatusRenderer:
         if not versions:  # never edited: the history is the status itself
             return [edit_entity(status, status.created_at, account, current.emojis)]
         return [edit_entity(v, v.created_at, account, current.emojis) for v in versions]
+
+    async def source(self, author_id: int, status_id: int) -> str:
+        """The text of one's own status as typed (for editing); NotFound for another's."""
+        row = await access_status(self.db, author_id, status_id)
+        if row.account_id != author_id:
+            raise NotFound()
+        return str(row.text)
 
     def posted(self, posted: Posted) -> Status:
         """A new status as `one` would give it to its author, from what the post wrote

@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Route
 
 from roost.web.uploads import media_file
-from roost.web.views import auth, oauth, profiles, settings, statuses, timelines
+from roost.web.views import auth, edits, oauth, profiles, settings, statuses, timelines
 
 
 def web_routes() -> list[BaseRoute]:
@@ -46,5 +46,8 @@ def web_routes() -> list[BaseRoute]:
         Route("/@{name}/media", profiles.profile_media, methods=get),
         Route("/@{name}/follow", profiles.follow, methods=post),
         Route("/@{name}/unfollow", profiles.unfollow, methods=post),
+        Route("/@{name}/{id}/edit", edits.edit_page, methods=get),
+        Route("/@{name}/{id}/edit", edits.edit_submit, methods=post),
+        Route("/@{name}/{id}/history", edits.history_page, methods=get),
         Route("/@{name}/{id}", profiles.status_page, methods=get),
     ]

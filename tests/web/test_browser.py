@@ -278,6 +278,31 @@ def test_a_poll_made_in_the_browser_and_voted_in_by_someone_else(
 
 
 @two_looks
+def test_edit_a_post_and_open_its_history(page: Page, people: People, look: Look) -> None:
+    sign_in(page, people.new("editor").name)
+    typo = f"Helo wrold {secrets.token_hex(3)}"
+    compose_box(page).fill(typo)
+    page.get_by_role("button", name="Post", exact=True).click()
+    card = post_card(page, typo)
+    card.get_by_role("link", name="Edit", exact=True).click()
+    expect(page.get_by_role("heading", name="Edit post", level=1)).to_be_visible()
+    box = page.get_by_role("textbox", name="Your post")
+    expect(box).to_have_value(typo)
+    fixed = typo.replace("Helo wrold", "Hello world")
+    box.fill(fixed)
+    check_page(page, look, "the edit page")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", name="Post", level=1)).to_be_visible()
+    expect(page.get_by_role("article").first).to_contain_text("Hello world")
+    page.get_by_role("link", name="edited", exact=True).first.click()
+    expect(page.get_by_role("heading", name="Edit history", level=1)).to_be_visible()
+    versions = page.get_by_role("listitem")
+    expect(versions.filter(has_text="Current version")).to_contain_text("Hello world")
+    expect(versions.filter(has_text="Original")).to_contain_text("Helo wrold")
+    check_page(page, look, "a post's edit history")
+
+
+@two_looks
 def test_open_a_posts_page(page: Page, server: Server, people: People, look: Look) -> None:
     writer = people.new("thread")
     author, token = writer.name, writer.token
