@@ -22,6 +22,7 @@ from roost.http.metrics import RequestMetrics
 from roost.http.request_id import RequestId
 from roost.http.routing import RouteIndex, TrailingSlash
 from roost.http.security import StrictTransport
+from roost.http.shutdown import close_streams_on_signal
 from roost.instance import Roost
 from roost.monitoring.metrics import process_exiting
 from roost.web.routes import web_routes
@@ -37,16 +38,24 @@ def create_app(settings: Settings, roost: Roost | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         tasks: list[asyncio.Future[Any]] = []
+        restore_signals = None
         if roost is None:
             tasks.append(instance.start_listeners())
             if settings.in_process_worker:
                 tasks.append(instance.start_worker())
+            restore_signals = close_streams_on_signal(instance)
         yield
         if roost is None:
+            instance.closing.set()
             instance.close_worker()
             for task in tasks[:1]:
                 task.cancel()
             await asyncio.wait(tasks, timeout=10)
+            for task in tasks:  # retrieved, so that asyncio does not log them as lost
+                if task.done() and not task.cancelled():
+                    task.exception()
+            if restore_signals is not None:
+                restore_signals()
             await instance.close()
             await instance.db.dispose()
             process_exiting()

@@ -49,6 +49,9 @@ class Roost:
             failed_sign_ins_per_account=settings.sign_in_account_limit,
         )
         self.maintenance = Maintenance(self.db)
+        # Set when the process is asked to stop (SIGTERM): live streams end cleanly, so
+        # that the requests left are the short ones (roost.http.shutdown).
+        self.closing = asyncio.Event()
         self.accounts = AccountRenderer(self.db, settings.base_url)
         self.statuses = StatusRenderer(self.db, self.cache, settings.base_url)
         self.worker: Worker | None = None

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import signal
+import sys
 from typing import Annotated
 
 import typer
@@ -56,6 +58,9 @@ def serve(
         "Roost serving http://%s:%s (public address %s, database %s)",
         host, port, settings.base_url, settings.database_url.split("://", 1)[0],
     )  # fmt: skip
+    # uvicorn re-raises the SIGTERM it handled once it has stopped cleanly: exit 0 then,
+    # as a supervisor expects of a clean stop, not 143.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     uvicorn.run(
         "roost.asgi:app_from_env",
         factory=True,
@@ -67,8 +72,9 @@ def serve(
         forwarded_allow_ips=settings.trusted_proxies,  # ROOST_TRUSTED_PROXIES
         server_header=False,
         log_config=log_config(settings.log_format),  # ROOST_LOG_FORMAT; secrets redacted
-        # On SIGTERM: stop accepting, let requests in flight finish (streams are closed
-        # after this many seconds), then stop the in-process worker after its current job.
+        # On SIGTERM: stop accepting, end live streams (roost.http.shutdown), let requests
+        # in flight finish (cut after this many seconds), then stop the in-process worker
+        # after its current batch of jobs.
         timeout_graceful_shutdown=SHUTDOWN_GRACE,
     )
 
@@ -78,7 +84,6 @@ def worker(
     once: Annotated[bool, typer.Option("--once", help="Run what is due, then exit.")] = False,
 ) -> None:
     """Run background jobs (fan-out, feed upkeep). Start as many as the load needs."""
-    import signal
 
     from roost.db.migrate import upgrade
     from roost.instance import Roost

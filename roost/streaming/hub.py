@@ -93,27 +93,34 @@ class Listener:
     async def messages(self, heartbeat: float | None = None) -> AsyncIterator[Message | None]:
         """Messages for the client as events arrive; None every `heartbeat` seconds.
 
-        Ends when the subscription closes or the token is revoked (a `kill` event).
+        Ends when the subscription closes, the token is revoked (a `kill` event), or the
+        process is stopping (`Roost.closing`).
         """
         incoming = aiter(self._subscription)
         pending: asyncio.Task[tuple[str, bytes]] | None = None
+        closing = asyncio.ensure_future(self.roost.closing.wait())
         next_beat = None if heartbeat is None else time.monotonic() + heartbeat
         try:
             while True:
                 if pending is None:
                     pending = asyncio.ensure_future(anext(incoming))
-                if heartbeat is None or next_beat is None:
-                    done, _ = await asyncio.wait({pending})
-                else:
+                timeout = None
+                if heartbeat is not None and next_beat is not None:
                     timeout = max(0.0, next_beat - time.monotonic())
-                    done, _ = await asyncio.wait({pending}, timeout=timeout)
-                    if not done:
-                        next_beat += heartbeat
-                        yield None
-                        continue
-                pending = None
+                done, _ = await asyncio.wait(
+                    {pending, closing}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+                )
+                if closing in done:
+                    return
+                if not done:
+                    assert next_beat is not None
+                    assert heartbeat is not None
+                    next_beat += heartbeat
+                    yield None
+                    continue
+                arrived, pending = pending, None  # done: `closing` is not
                 try:
-                    channel, data = done.pop().result()
+                    channel, data = arrived.result()
                 except StopAsyncIteration:
                     return
                 except Exception:  # the backend failed (Redis gone): end; clients reconnect
@@ -131,6 +138,7 @@ class Listener:
                 for message in await self._render(channel, event):
                     yield message
         finally:
+            closing.cancel()
             if pending is not None:
                 pending.cancel()
                 with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration):

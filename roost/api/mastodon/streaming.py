@@ -200,8 +200,8 @@ class WebSocketSession:
                         body["payload"] = message.payload
                     if not await self.send(body):
                         break
-                else:  # the token was revoked
-                    await self.close(1000)
+                else:  # the token was revoked, or the server is stopping ("going away")
+                    await self.close(1001 if self.listener.roost.closing.is_set() else 1000)
                 group.cancel_scope.cancel()
 
             group.start_soon(forward)
