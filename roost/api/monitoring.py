@@ -5,6 +5,8 @@ limited, so a monitor polling them never uses up anyone's allowance nor gets ref
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
@@ -14,7 +16,8 @@ from starlette.routing import BaseRoute, Route
 from roost.http.metrics import METRICS_PATH
 from roost.http.responses import json_response
 from roost.monitoring.health import MB, Limits, readiness
-from roost.monitoring.metrics import CONTENT_TYPE_LATEST, render_metrics
+from roost.monitoring.metrics import CONTENT_TYPE_LATEST, READ_TIMEOUT, render_metrics
+from roost.ops.schedule import backup_figures
 
 if TYPE_CHECKING:
     from roost.instance import Roost
@@ -48,7 +51,12 @@ async def ready(request: Request) -> Response:
 async def metrics(request: Request) -> Response:
     """Prometheus metrics (docs/operations.md lists them)."""
     roost: Roost = request.app.state.roost
-    body = await render_metrics(roost.db)
+    backup = None
+    with contextlib.suppress(Exception):  # the database away: the rest is still served
+        async with asyncio.timeout(READ_TIMEOUT):
+            figures = await backup_figures(roost.settings, roost.db)
+        backup = None if figures is None else (figures.age, figures.failing)
+    body = await render_metrics(roost.db, backup)
     return Response(body, media_type=CONTENT_TYPE_LATEST, headers=NO_STORE)
 
 

@@ -61,10 +61,17 @@ class _Figures:
     """The figures read from the database for one scrape, as metrics (`queue` None: the
     database could not be read, and only `roost_database_up` says so)."""
 
-    def __init__(self, queue: QueueFigures | None, kinds: list[str], wal_bytes: int | None) -> None:
+    def __init__(
+        self,
+        queue: QueueFigures | None,
+        kinds: list[str],
+        wal_bytes: int | None,
+        backup: tuple[float, bool] | None = None,
+    ) -> None:
         self.queue = queue
         self.kinds = kinds
         self.wal_bytes = wal_bytes
+        self.backup = backup
 
     def collect(self) -> Iterator[Metric]:
         yield GaugeMetricFamily(
@@ -77,6 +84,18 @@ class _Figures:
                 "roost_sqlite_wal_bytes",
                 "Size of the SQLite write-ahead log, in bytes.",
                 value=self.wal_bytes,
+            )
+        if self.backup is not None:
+            age, failing = self.backup
+            yield GaugeMetricFamily(
+                "roost_backup_age_seconds",
+                "Seconds since the newest scheduled backup was written (+Inf: none yet).",
+                value=age,
+            )
+            yield GaugeMetricFamily(
+                "roost_backup_failing",
+                "1 when the last scheduled backup failed or never finished, else 0.",
+                value=1 if failing else 0,
             )
         if self.queue is None:
             return
@@ -105,10 +124,12 @@ class _Figures:
         )
 
 
-async def render_metrics(db: Database) -> bytes:
+async def render_metrics(db: Database, backup: tuple[float, bool] | None = None) -> bytes:
     """Every metric in Prometheus's text format: this process's (or, in multiprocess mode,
-    every process's) and the database's figures, read now. With the database away the
-    rest is still served: an outage is when the request counts matter most."""
+    every process's) and the database's figures, read now, and (when scheduled backups
+    are on) `backup`: the newest one's age in seconds, and whether the last run failed.
+    With the database away the rest is still served: an outage is when the request counts
+    matter most."""
     queue: QueueFigures | None = None
     try:
         async with asyncio.timeout(READ_TIMEOUT):
@@ -118,7 +139,7 @@ async def render_metrics(db: Database) -> bytes:
     kinds = set(load_handlers())
     if queue is not None:
         kinds |= set(queue.queued) | set(queue.running)
-    figures = _Figures(queue, sorted(kinds), sqlite_wal_bytes(db))
+    figures = _Figures(queue, sorted(kinds), sqlite_wal_bytes(db), backup)
     if MULTIPROCESS_DIR:
         registry = CollectorRegistry()
         MultiProcessCollector(registry, MULTIPROCESS_DIR)  # type: ignore[no-untyped-call]  # prometheus-client leaves it unannotated

@@ -197,3 +197,21 @@ class Scheduler:
                 )
             except Exception:
                 log.exception("scheduled backup: could not extend its lease")
+
+
+@dataclass(frozen=True)
+class BackupFigures:
+    """Scheduled backups as /metrics shows them."""
+
+    age: float  # seconds since the newest archive was written (inf: there is none)
+    failing: bool  # the last scheduled run failed, or never finished
+
+
+async def backup_figures(settings: Settings, db: Database) -> BackupFigures | None:
+    """The figures of scheduled backups; None when they are off (no ROOST_BACKUP_DIR)."""
+    if settings.backup_dir is None:
+        return None
+    newest = await asyncio.to_thread(newest_backup, settings.backup_dir)
+    age = float("inf") if newest is None else max(0.0, time.time() - newest[1])
+    run = await last_run(db)
+    return BackupFigures(age=age, failing=run.failed(utcnow()))

@@ -299,3 +299,26 @@ def test_processes_add_up_in_multiprocess_mode(tmp_path: Path, roost: Roost) -> 
     assert timed(samples, "GET", "/x/{id}", 200) == 7
     assert value(samples, "roost_streaming_connections") == 1
     assert value(samples, "roost_jobs_dead") == 0
+
+
+async def test_scheduled_backups_are_measured(roost: Roost, tmp_path: Path) -> None:
+    from roost.app import create_app
+    from roost.ops.backup import timestamped
+    from tests.conftest import variant
+
+    async def scrape_of(instance: Roost) -> Samples:
+        app = create_app(instance.settings, instance)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            return await scrape(http)
+
+    assert ("roost_backup_age_seconds", frozenset()) not in await scrape_of(roost)  # off
+    async with variant(roost, backup_dir=tmp_path) as instance:
+        none_yet = await scrape_of(instance)
+        assert value(none_yet, "roost_backup_age_seconds") == float("inf")
+        assert value(none_yet, "roost_backup_failing") == 0
+        archive = timestamped(tmp_path)
+        archive.write_bytes(b"")
+        os.utime(archive, (archive.stat().st_atime, archive.stat().st_mtime - 120))
+        age = value(await scrape_of(instance), "roost_backup_age_seconds")
+        assert 119 < age < 180

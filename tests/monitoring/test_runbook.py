@@ -5,6 +5,7 @@ that Roost serves."""
 from __future__ import annotations
 
 import re
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -12,12 +13,13 @@ import httpx
 import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
+from roost.app import create_app
 from roost.instance import Roost
 from roost.monitoring.health import readiness
 from roost.ops.doctor import examine
 from roost.ops.findings import Subject
 from tests.api.test_statuses import post
-from tests.conftest import User
+from tests.conftest import User, variant
 
 DOCS = Path(__file__).parents[2] / "docs"
 RUNBOOK = (DOCS / "operations.md").read_text()
@@ -33,12 +35,18 @@ def _entry(name: str) -> bool:
     return re.search(rf"^\| `{re.escape(name)}(?:\{{[^`]*\}})?`", RUNBOOK, re.M) is not None
 
 
-async def _served_metrics(client: httpx.AsyncClient, alice: User) -> set[str]:
+async def _served_metrics(client: httpx.AsyncClient, alice: User, roost: Roost) -> set[str]:
     """The names of the metric families /metrics serves (after some traffic, so that every
-    labelled family has a sample), with the sample names (`_total`, `_bucket`) too."""
+    labelled family has a sample, and with scheduled backups on), with the sample names
+    (`_total`, `_bucket`) too."""
     await post(client, alice, "runbook")
     await client.get("/api/v1/timelines/home", headers=alice.auth)
-    text = (await client.get("/metrics")).text
+    with tempfile.TemporaryDirectory() as backups:
+        async with variant(roost, backup_dir=Path(backups)) as instance:
+            app = create_app(instance.settings, instance)
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+                text = (await http.get("/metrics")).text
     names = set()
     for family in text_string_to_metric_families(text):
         names.add(family.name)
@@ -56,9 +64,9 @@ def test_every_alert_has_a_runbook_entry() -> None:
 
 
 async def test_alerts_read_metrics_that_roost_serves(
-    client: httpx.AsyncClient, alice: User
+    client: httpx.AsyncClient, alice: User, roost: Roost
 ) -> None:
-    served = await _served_metrics(client, alice)
+    served = await _served_metrics(client, alice, roost)
     for rule in _alert_rules():
         for metric in re.findall(r"\broost_\w+", rule["expr"]):
             sqlite_only = metric == "roost_sqlite_wal_bytes"
@@ -66,9 +74,9 @@ async def test_alerts_read_metrics_that_roost_serves(
 
 
 async def test_every_metric_served_is_in_the_runbook(
-    client: httpx.AsyncClient, alice: User
+    client: httpx.AsyncClient, alice: User, roost: Roost
 ) -> None:
-    served = await _served_metrics(client, alice)
+    served = await _served_metrics(client, alice, roost)
     families = {n for n in served if n.startswith("roost_")}
     documented = set(re.findall(r"^\| `(roost_\w+)", RUNBOOK, re.M))
     for name in families:
