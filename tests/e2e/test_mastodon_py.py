@@ -154,3 +154,23 @@ def test_polls(server: Server) -> None:
     assert rui.poll_vote(single.poll.id, 1).own_votes == [1]
     instance = rui.instance()
     assert instance.configuration.polls.max_options == 4
+
+
+def test_edits(server: Server) -> None:
+    """status_update, status_history and status_source, as a client edits a post."""
+    server.cli("users", "create", "eve", "--email", "eve@example.com", "--password", "eve-pw-123")
+    eve = login(server, "eve", "eve-pw-123")
+    status = eve.status_post("Helo wrold")
+    edited = eve.status_update(status.id, "Hello world", spoiler_text="greeting")
+    assert edited.id == status.id
+    assert edited.edited_at is not None
+    assert "Hello world" in edited.content
+    assert edited.spoiler_text == "greeting"
+    history = eve.status_history(status.id)
+    assert ["Helo" in h.content for h in history] == [True, False]
+    assert eve.status_source(status.id).text == "Hello world"
+    with_poll = eve.status_post("Pick", poll=eve.make_poll(["x", "y"], expires_in=600))
+    changed = eve.status_update(
+        with_poll.id, "Pick again", poll=eve.make_poll(["x", "y", "z"], expires_in=600)
+    )
+    assert [o.title for o in changed.poll.options] == ["x", "y", "z"]

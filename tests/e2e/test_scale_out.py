@@ -227,6 +227,15 @@ asyncio.run(main())
             w1.wait()
         last = f"f{followers - 1}"
         assert not in_feed(last), "the job finished before the kill: nothing was tested"
+        # With no worker alive, once the lease lapses `roost doctor` names the held job
+        # and the command that frees it.
+        time.sleep(2.5)
+        done = subprocess.run(
+            [ROOST, "doctor"], env=env, capture_output=True, text=True, timeout=60, check=False
+        )
+        assert done.returncode == 1, done.stdout + done.stderr
+        assert "FAIL stuck_jobs" in done.stdout, done.stdout
+        assert "roost doctor --fix" in done.stdout or "roost worker" in done.stdout, done.stdout
         with worker(env, tmp_path / "w2.log"):
             deadline = time.monotonic() + 60
             while not in_feed(last):
