@@ -157,3 +157,17 @@ status_edits = sa.Table(
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Index("ix_status_edits_status_id_id", "status_id", "id"),
 )
+
+# Threads an account muted (POST /api/v1/statuses/:id/mute): no notifications from them.
+conversation_mutes = sa.Table(
+    "conversation_mutes",
+    metadata,
+    sa.Column(
+        "account_id",
+        sa.BigInteger,
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("conversation_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
