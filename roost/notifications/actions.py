@@ -12,6 +12,7 @@ from roost.graph.tables import blocks, mutes
 from roost.ids import new_id
 from roost.notifications.tables import notifications
 from roost.pubsub import Event, encode_event
+from roost.statuses.tables import conversation_mutes, statuses
 from roost.timeutil import utcnow
 
 _INSERT = notifications.insert()
@@ -76,11 +77,26 @@ def silences(recipient: Any, sender: Any, now: Any = None) -> sa.ColumnElement[b
     )
 
 
+def thread_muted(recipient: Any, status_id: Any) -> sa.ColumnElement[bool]:
+    """SQL condition: `recipient` muted the conversation `status_id` belongs to (POST
+    /api/v1/statuses/:id/mute): nothing about that thread notifies them."""
+    return sa.exists().where(
+        statuses.c.id == status_id,
+        conversation_mutes.c.account_id == recipient,
+        conversation_mutes.c.conversation_id == statuses.c.conversation_id,
+    )
+
+
 async def _is_duplicate_or_silenced(
     tx: Transaction, account_id: int, from_account_id: int, type: str, status_id: int | None
 ) -> bool:
     silenced = await tx.fetch_one(
-        sa.select(sa.literal(1)).where(silences(account_id, from_account_id))
+        sa.select(sa.literal(1)).where(
+            sa.or_(
+                silences(account_id, from_account_id),
+                thread_muted(account_id, status_id if status_id is not None else -1),
+            )
+        )
     )
     if silenced is not None:
         return True

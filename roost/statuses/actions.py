@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from roost.accounts.tables import accounts
 from roost.db import Database, Transaction
+from roost.db.dialect import insert_or_ignore
 from roost.errors import Forbidden, Invalid, NotFound, RoostError
 from roost.feeds.sql import forget_statuses
 from roost.ids import new_id
@@ -26,6 +27,7 @@ from roost.statuses.queries import access_status
 from roost.statuses.render import status_key
 from roost.statuses.tables import (
     bookmarks,
+    conversation_mutes,
     favourites,
     idempotency_keys,
     mentions,
@@ -215,6 +217,28 @@ async def do_bookmark(db: Database, actor_id: int, status_id: int, on: bool) -> 
             await _add_interaction(tx, bookmarks, actor_id, target.id)
         else:
             await _remove_interaction(tx, bookmarks, actor_id, target.id)
+    return int(target.id)
+
+
+async def do_mute_conversation(db: Database, actor_id: int, status_id: int, on: bool) -> int:
+    """Mute (or unmute) the thread a status belongs to: no notification about any post in
+    it reaches the actor afterwards (idempotent). Returns the status id."""
+    target = await _target(db, actor_id, status_id)
+    thread = target.conversation_id or target.id
+    key = {"account_id": actor_id, "conversation_id": thread}
+    async with db.transaction() as tx:
+        if on:
+            await tx.execute(
+                insert_or_ignore(conversation_mutes, tx.dialect, "account_id", "conversation_id"),
+                [{**key, "created_at": utcnow()}],
+            )
+        else:
+            await tx.execute(
+                conversation_mutes.delete().where(
+                    conversation_mutes.c.account_id == actor_id,
+                    conversation_mutes.c.conversation_id == thread,
+                )
+            )
     return int(target.id)
 
 

@@ -20,7 +20,7 @@ from roost.emojis.queries import emojis_in
 from roost.errors import Invalid
 from roost.ids import new_id
 from roost.notifications.actions import silences
-from roost.statuses.tables import status_tags, tags
+from roost.statuses.tables import conversation_mutes, status_tags, tags
 from roost.text.entities import extract_entities
 from roost.text.length import weighted_length
 from roost.text.render import render_html
@@ -58,11 +58,18 @@ class Composed:
 
 
 async def compose_text(
-    db: Database, author_id: int, text: str, spoiler_text: str, base_url: str, now: Any
+    db: Database,
+    author_id: int,
+    text: str,
+    spoiler_text: str,
+    base_url: str,
+    now: Any,
+    conversation_id: int | None = None,
 ) -> Composed:
     """Parse and render `text`: mentions of local accounts (not suspended) become links,
     hashtags links to their pages (one query for mentions, one for custom emojis, each
-    only when the text has some)."""
+    only when the text has some). A mentioned account is `silenced` (not to be notified)
+    when it blocks or mutes the author, or muted the thread (`conversation_id`)."""
     mention_names: dict[str, None] = {}
     tag_names: dict[str, str] = {}
     for e in extract_entities(text):
@@ -74,7 +81,13 @@ async def compose_text(
     mentioned: dict[str, Any] = {}
     if mention_names:
         rows = await db.fetch_all(
-            _MENTIONABLE, {"names": list(mention_names), "author": author_id, "now": now}
+            _MENTIONABLE,
+            {
+                "names": list(mention_names),
+                "author": author_id,
+                "now": now,
+                "conversation": -1 if conversation_id is None else conversation_id,
+            },
         )
         mentioned = {r.username_lower: r for r in rows}
     content = render_html(
@@ -102,10 +115,17 @@ _MENTIONABLE = sa.select(
     accounts.c.id,
     accounts.c.username_lower,
     accounts.c.username,
-    silences(
-        accounts.c.id,
-        sa.bindparam("author", type_=sa.BigInteger),
-        sa.bindparam("now", type_=sa.DateTime),
+    sa.or_(
+        silences(
+            accounts.c.id,
+            sa.bindparam("author", type_=sa.BigInteger),
+            sa.bindparam("now", type_=sa.DateTime),
+        ),
+        sa.exists().where(  # a reply in a thread they muted
+            conversation_mutes.c.account_id == accounts.c.id,
+            conversation_mutes.c.conversation_id
+            == sa.bindparam("conversation", type_=sa.BigInteger),
+        ),
     ).label("silenced"),
 ).where(
     any_of(accounts.c.username_lower, "names", text=True),

@@ -106,7 +106,10 @@ async def do_post_status_returning(
     now = utcnow()
     # Reads and rendering happen before the write transaction, so that on SQLite the write
     # lock is held only for the writes.
-    composed = await compose_text(db, author_id, text, post.spoiler_text, base_url, now)
+    thread = None if parent is None else (parent.conversation_id or parent.id)
+    composed = await compose_text(
+        db, author_id, text, post.spoiler_text, base_url, now, conversation_id=thread
+    )
     content, in_order, tag_names = composed.content, composed.mentioned, composed.tags
     emojis = composed.emojis
     poll_emojis = {} if poll is None else await option_emojis(db, poll)

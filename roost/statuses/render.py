@@ -29,7 +29,16 @@ from roost.oauth.tables import apps
 from roost.polls.entities import Poll
 from roost.polls.render import CachedPoll, ballots, for_viewer, polls_by_id
 from roost.statuses.entities import Status, StatusApplication, StatusMention, StatusTag
-from roost.statuses.tables import bookmarks, favourites, mentions, pins, status_tags, statuses, tags
+from roost.statuses.tables import (
+    bookmarks,
+    conversation_mutes,
+    favourites,
+    mentions,
+    pins,
+    status_tags,
+    statuses,
+    tags,
+)
 from roost.timeutil import iso, iso_or_none, utcnow
 
 STATUS_TTL = 600.0  # seconds; a safety net, invalidation is what keeps entries right
@@ -97,10 +106,11 @@ async def render_statuses(
         account = rendered_accounts.get(core.account_id) if core is not None else None
         if core is None or account is None:
             return None
-        own = ("f", sid) in flags, ("r", sid) in flags, ("b", sid) in flags
+        own = ("f", sid) in flags, ("r", sid) in flags, ("b", sid) in flags, ("m", sid) in flags
         if reblog is not None:
             # A reblog shows the original's flags: that is what a client's buttons act on.
-            own = bool(reblog.favourited), bool(reblog.reblogged), bool(reblog.bookmarked)
+            own = (bool(reblog.favourited), bool(reblog.reblogged), bool(reblog.bookmarked),
+                   bool(reblog.muted))  # fmt: skip
         pinned = core.account_id == viewer_id and ("p", sid) in flags
         poll = None
         if core.poll is not None:
@@ -129,13 +139,13 @@ def complete(
     account: Account,
     base_url: str,
     viewer_id: int | None,
-    own: tuple[bool, bool, bool],
+    own: tuple[bool, bool, bool, bool],
     pinned: bool,
     reblog: Status | None = None,
     poll: Poll | None = None,
 ) -> Status:
     """A cached core made whole for a viewer: its account, its addresses, the boosted
-    original, the viewer's own (favourited, reblogged, bookmarked) flags and pin, and its
+    original, the viewer's own (favourited, reblogged, bookmarked, muted) flags and pin, and its
     poll as the viewer sees it now."""
     sid = core.status.id
     anonymous = viewer_id is None
@@ -148,7 +158,7 @@ def complete(
         favourited=None if anonymous else own[0],
         reblogged=None if anonymous else own[1],
         bookmarked=None if anonymous else own[2],
-        muted=None if anonymous else False,
+        muted=None if anonymous else own[3],
         pinned=None if anonymous or core.account_id != viewer_id else pinned,
         poll=poll,
     )
@@ -275,7 +285,8 @@ def _placeholder() -> Any:
 async def _viewer_flags(
     db: Database, viewer_id: int | None, ids: list[int]
 ) -> set[tuple[str, int]]:
-    """The viewer's favourites, reblogs, bookmarks and pins among `ids`, in one query."""
+    """The viewer's favourites, reblogs, bookmarks, pins and muted threads among `ids`, in
+    one query."""
     if viewer_id is None or not ids:
         return set()
     rows = await db.fetch_all(_flags_statement(), {"viewer": viewer_id, "ids": ids})
@@ -298,4 +309,9 @@ def _flags_statement() -> sa.CompoundSelect[Any]:
         sa.select(sa.literal("r").label("k"), statuses.c.reblog_of_id).where(
             statuses.c.account_id == viewer, any_of(statuses.c.reblog_of_id, "ids")
         ),
+        sa.select(sa.literal("m").label("k"), statuses.c.id)
+        .join(
+            conversation_mutes, conversation_mutes.c.conversation_id == statuses.c.conversation_id
+        )
+        .where(conversation_mutes.c.account_id == viewer, any_of(statuses.c.id, "ids")),
     )

@@ -94,4 +94,5 @@ class StatusRenderer:
         account = account_entity(posted.author, base_url)
         author = posted.author.id
         poll = None if posted.poll is None else for_viewer(posted.poll, author, None, utcnow())
-        return complete(core, account, base_url, author, (False, False, False), False, None, poll)
+        own = (False, False, False, False)
+        return complete(core, account, base_url, author, own, False, None, poll)
