@@ -11,6 +11,7 @@ from roost.notifications import tables as notifications_tables
 from roost.oauth import tables as oauth_tables
 from roost.ops import tables as ops_tables
 from roost.polls import tables as polls_tables
+from roost.scheduled import tables as scheduled_tables
 from roost.statuses import tables as statuses_tables
 from roost.timelines import tables as timelines_tables
 
@@ -26,6 +27,7 @@ __all__ = [
     "oauth_tables",
     "ops_tables",
     "polls_tables",
+    "scheduled_tables",
     "statuses_tables",
     "timelines_tables",
 ]

@@ -15,7 +15,7 @@ HANDLERS: dict[str, JobHandler] = {}
 BATCH_HANDLERS: dict[str, BatchHandler] = {}
 
 # Modules that define handlers; imported once by the worker.
-HANDLER_MODULES = ("roost.timelines.jobs", "roost.polls.jobs")
+HANDLER_MODULES = ("roost.timelines.jobs", "roost.polls.jobs", "roost.scheduled.jobs")
 
 
 def job(kind: str) -> Callable[[JobHandler], JobHandler]:

@@ -10,6 +10,8 @@ from roost.errors import Invalid
 from roost.http.params import header
 from roost.http.responses import json_response
 from roost.polls.actions import NewPoll
+from roost.scheduled.actions import do_schedule_status, parse_scheduled_at
+from roost.scheduled.queries import render_scheduled
 from roost.statuses import actions, edits, posting
 from roost.statuses.entities import (
     Context,
@@ -71,8 +73,7 @@ async def create_status(req: ApiRequest) -> Response:
     p = req.params
     if p.list("media_ids"):
         raise Invalid("Media attachments are not supported yet")
-    if p.has("scheduled_at") and p.str("scheduled_at"):
-        raise Invalid("Scheduled posts are not supported yet")
+    scheduled_at = p.str("scheduled_at", max_len=64) or None
     post = posting.NewStatus(
         text=p.str("status", "", max_len=100_000),
         spoiler_text=p.str("spoiler_text", "", max_len=10_000),
@@ -84,6 +85,14 @@ async def create_status(req: ApiRequest) -> Response:
         idempotency_key=header(req.request, "idempotency-key", max_len=MAX_IDEMPOTENCY_KEY),
         poll=poll_param(req),
     )
+    if scheduled_at is not None:
+        # A ScheduledStatus, not a Status: Mastodon answers this way (clients know it by
+        # its `scheduled_at` and `params`).
+        row = await do_schedule_status(
+            req.roost.db, req.me_id, post, parse_scheduled_at(scheduled_at),
+            max_chars=req.roost.settings.max_post_chars,
+        )  # fmt: skip
+        return json_response(render_scheduled(row))
     base_url = req.roost.settings.base_url
     posted = await posting.do_post_status_returning(
         req.roost.db,

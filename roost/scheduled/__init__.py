@@ -1,0 +1,1 @@
+"""Scheduled posts: kept until their time, then published by a job."""
