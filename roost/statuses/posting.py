@@ -15,7 +15,7 @@ from roost.accounts.entities import CustomEmoji
 from roost.accounts.tables import accounts, users
 from roost.db import Database, Transaction
 from roost.db.dialect import insert_or_ignore
-from roost.errors import Invalid, NotFound
+from roost.errors import Invalid, NotFound, RoostError
 from roost.ids import new_id
 from roost.jobs.queue import enqueue
 from roost.notifications.actions import notify
@@ -47,6 +47,20 @@ class NewStatus:
     app_id: int | None = None
     idempotency_key: str | None = None
     poll: NewPoll | None = None
+    # Mastodon's `allowed_mentions[]`: when given, a post that would mention anyone else
+    # is refused (UnexpectedMentions), so that a client can warn before it goes out.
+    allowed_mentions: tuple[int, ...] | None = None
+
+
+class UnexpectedMentions(RoostError):
+    """The post would mention accounts outside `allowed_mentions` (Mastodon: 422 with the
+    accounts as `unexpected_accounts`)."""
+
+    status = 422
+
+    def __init__(self, account_ids: list[int]) -> None:
+        super().__init__("Post would be sent to unexpected accounts")
+        self.account_ids = account_ids
 
 
 @dataclass(frozen=True)
@@ -111,6 +125,10 @@ async def do_post_status_returning(
         db, author_id, text, post.spoiler_text, base_url, now, conversation_id=thread
     )
     content, in_order, tag_names = composed.content, composed.mentioned, composed.tags
+    if post.allowed_mentions is not None:
+        unexpected = [m.id for m in in_order if m.id not in post.allowed_mentions]
+        if unexpected:
+            raise UnexpectedMentions(unexpected)
     emojis = composed.emojis
     poll_emojis = {} if poll is None else await option_emojis(db, poll)
 

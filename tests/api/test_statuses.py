@@ -141,3 +141,23 @@ async def test_bad_input(client: httpx.AsyncClient, alice: User) -> None:
     assert r.status_code == 422
     r = await client.get("/api/v1/timelines/public?max_id=abc")
     assert r.status_code == 400
+
+
+async def test_allowed_mentions_refuses_a_post_to_unexpected_accounts(
+    client: httpx.AsyncClient, alice: User, bob: User, carol: User
+) -> None:
+    body = {"status": "@bob @carol hello", "allowed_mentions": [str(bob.id)]}
+    r = await client.post("/api/v1/statuses", json=body, headers=alice.auth)
+    assert r.status_code == 422
+    assert r.json()["error"] == "Post would be sent to unexpected accounts"
+    assert [a["username"] for a in r.json()["unexpected_accounts"]] == ["carol"]
+    mine = await client.get(f"/api/v1/accounts/{alice.id}/statuses", headers=alice.auth)
+    assert mine.json() == []  # nothing was posted
+    form = {"status": "@bob @carol hello", "allowed_mentions[]": [str(bob.id), str(carol.id)]}
+    r = await client.post("/api/v1/statuses", data=form, headers=alice.auth)
+    assert r.status_code == 200, r.text
+    r = await client.post(
+        "/api/v1/statuses", json={"status": "no mentions", "allowed_mentions": []},
+        headers=alice.auth,
+    )  # fmt: skip
+    assert r.status_code == 200

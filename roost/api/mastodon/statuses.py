@@ -84,6 +84,9 @@ async def create_status(req: ApiRequest) -> Response:
         app_id=req.me.app_id,
         idempotency_key=header(req.request, "idempotency-key", max_len=MAX_IDEMPOTENCY_KEY),
         poll=poll_param(req),
+        allowed_mentions=tuple(p.ids("allowed_mentions", most=1000))
+        if p.has("allowed_mentions")
+        else None,
     )
     if scheduled_at is not None:
         # A ScheduledStatus, not a Status: Mastodon answers this way (clients know it by
@@ -94,13 +97,18 @@ async def create_status(req: ApiRequest) -> Response:
         )  # fmt: skip
         return json_response(render_scheduled(row))
     base_url = req.roost.settings.base_url
-    posted = await posting.do_post_status_returning(
-        req.roost.db,
-        req.me_id,
-        post,
-        base_url=base_url,
-        max_chars=req.roost.settings.max_post_chars,
-    )
+    try:
+        posted = await posting.do_post_status_returning(
+            req.roost.db,
+            req.me_id,
+            post,
+            base_url=base_url,
+            max_chars=req.roost.settings.max_post_chars,
+        )
+    except posting.UnexpectedMentions as exc:
+        # Mastodon's answer names the accounts, so that the client can ask before sending.
+        unexpected = await req.roost.accounts.listed(exc.account_ids)
+        return json_response({"error": exc.message, "unexpected_accounts": unexpected}, 422)
     if posted.replayed or posted.author.suspended_at is not None or posted.author.approved is False:
         return await _render(req, posted.id)
     return json_response(req.roost.statuses.posted(posted))
