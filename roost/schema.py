@@ -1,6 +1,7 @@
 """Imports every domain's tables so that `metadata` knows them all (migrations, tests)."""
 
 from roost.accounts import tables as accounts_tables
+from roost.conversations import tables as conversations_tables
 from roost.db.metadata import metadata
 from roost.emojis import tables as emojis_tables
 from roost.feeds import tables as feeds_tables
@@ -17,6 +18,7 @@ from roost.timelines import tables as timelines_tables
 
 __all__ = [
     "accounts_tables",
+    "conversations_tables",
     "emojis_tables",
     "feeds_tables",
     "graph_tables",

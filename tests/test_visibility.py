@@ -110,6 +110,28 @@ async def test_polls(client: httpx.AsyncClient, world: World) -> None:
     _report(failures)
 
 
+async def test_conversations(client: httpx.AsyncClient, world: World) -> None:
+    """A direct post is a conversation for its author and those it mentions, no one else."""
+    failures = []
+    direct = world.posts["direct"]
+    for viewer in VIEWERS:
+        if viewer == "anonymous":
+            r = await client.get("/api/v1/conversations")
+            if r.status_code != 401:
+                failures.append(f"anonymous GET conversations: {r.status_code}, wanted 401")
+            continue
+        r = await client.get("/api/v1/conversations", headers=_auth(world, viewer))
+        lasts = {c["last_status"]["id"] for c in r.json() if c["last_status"]}
+        has = bool(lasts & {direct, world.replies["direct"]})
+        if has != (viewer in CAN_SEE["direct"]):
+            failures.append(f"{viewer} conversations show the direct thread: {has}")
+        r = await client.post(f"/api/v1/conversations/{direct}/read", headers=_auth(world, viewer))
+        expected = 200 if viewer in CAN_SEE["direct"] else 404
+        if r.status_code != expected:
+            failures.append(f"{viewer} reads the conversation: {r.status_code}, wanted {expected}")
+    _report(failures)
+
+
 async def test_account_statuses(client: httpx.AsyncClient, world: World) -> None:
     failures = []
     author = world.users["author"].id

@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from roost.accounts.tables import accounts
+from roost.conversations.actions import forget_direct
 from roost.db import Database, Transaction
 from roost.db.dialect import insert_or_ignore
 from roost.errors import Forbidden, Invalid, NotFound, RoostError
@@ -92,6 +93,7 @@ async def _delete_status_rows(tx: Transaction, ids: Sequence[int]) -> None:
     )
     await forget_statuses(tx, every)
     await forget_polls(tx, list(ids))
+    await forget_direct(tx, list(ids))
     for table in (notifications, favourites, bookmarks, pins, mentions, status_tags, status_edits):
         await tx.execute(table.delete().where(table.c.status_id.in_(every)))
     await tx.execute(idempotency_keys.delete().where(idempotency_keys.c.status_id.in_(every)))

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from roost.accounts.entities import CustomEmoji
 from roost.accounts.tables import accounts, users
+from roost.conversations.actions import record_direct
 from roost.db import Database, Transaction
 from roost.db.dialect import insert_or_ignore
 from roost.errors import Invalid, NotFound, RoostError
@@ -195,6 +196,11 @@ async def do_post_status_returning(
         if parent is not None:
             await bump(tx, statuses, parent.id, "replies_count", 1)
         await enqueue(tx, "fan_out", {"status_id": status_id})
+        if visibility == "direct":
+            await record_direct(
+                tx, status_id=status_id, conversation_id=row["conversation_id"],
+                author_id=author_id, mentioned=[m.id for m in in_order],
+            )  # fmt: skip
         for m in in_order:
             if not m.silenced:
                 await notify(

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
+from roost.conversations.queries import access_conversation, render_conversations
 from roost.errors import NotFound
 from roost.monitoring.metrics import STREAMING_CONNECTIONS
 from roost.notifications.queries import access_notification, render_notifications
@@ -176,6 +177,11 @@ class Listener:
             notification = await self._notification(event.id) if wanted else None
             if notification is not None:
                 out = [Message(s.label, "notification", notification) for s in wanted]
+        elif event.event == "conversation":
+            wanted = [s for s in streams if s.conversations]
+            conversation = await self._conversation(event.id) if wanted else None
+            if conversation is not None:
+                out = [Message(s.label, "conversation", conversation) for s in wanted]
         elif event.event == "filters_changed":
             out = [Message(s.label, "filters_changed", None) for s in streams if s.filters]
         return out
@@ -186,6 +192,19 @@ class Listener:
             return None
         found = await self.roost.statuses.visible(self.viewer_id, [int(raw_id)], hide_muted=True)
         return found[0] if found else None
+
+    async def _conversation(self, raw_id: str) -> str | None:
+        """The viewer's conversation `raw_id` (a thread's id), rendered, or None."""
+        if not (raw_id.isascii() and raw_id.isdigit()) or self.viewer_id is None:
+            return None
+        try:
+            row = await access_conversation(self.roost.db, self.viewer_id, int(raw_id))
+        except NotFound:
+            return None
+        found = await render_conversations(
+            self.roost.accounts, self.roost.statuses, self.viewer_id, [row]
+        )
+        return _encoder.encode(found[0]).decode()
 
     async def _notification(self, raw_id: str) -> str | None:
         if not (raw_id.isascii() and raw_id.isdigit()) or self.viewer_id is None:

@@ -39,6 +39,7 @@ class Stream:
     statuses: StatusRule | None = None  # None: no status events (update, delete, ...)
     notifications: bool = False
     filters: bool = False  # filters_changed events
+    conversations: bool = False  # conversation events (direct messages)
     only_media: bool = False
 
     @property
@@ -92,6 +93,7 @@ def resolve_stream(viewer: Viewer, name: Any, params: Mapping[str, Any]) -> Stre
             statuses="visible",
             notifications=scope_allows(viewer.scopes, "read:notifications"),
             filters=True,
+            conversations=True,
         )
     if name == "user:notification":
         return Stream(
@@ -102,7 +104,7 @@ def resolve_stream(viewer: Viewer, name: Any, params: Mapping[str, Any]) -> Stre
             name=name,
             label=(name,),
             channels=(f"timeline:direct:{account_id}",),
-            statuses="visible",
+            conversations=True,
         )
     base, media, _ = name.partition(":media")
     if base in _PUBLIC and (not media or name == f"{base}:media"):

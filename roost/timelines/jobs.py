@@ -26,7 +26,7 @@ from roost.jobs.context import JobContext
 from roost.jobs.registry import batch_job, job
 from roost.notifications.actions import notify
 from roost.pubsub import Event, encode_event
-from roost.statuses.tables import status_tags, statuses, tags
+from roost.statuses.tables import mentions, status_tags, statuses, tags
 from roost.timelines.home_rule import belongs_in_home
 from roost.timelines.rebuild import feed_entries_for
 from roost.timeutil import utcnow
@@ -178,16 +178,8 @@ async def fan_out_many(ctx: JobContext, payloads: list[dict[str, Any]]) -> None:
 async def _publish_public(
     ctx: JobContext, status: Any, original: Any | None, message: bytes
 ) -> None:
-    if status.visibility == "direct":
-        from roost.statuses.tables import mentions
-
-        mentioned = await ctx.db.scalars(
-            sa.select(mentions.c.account_id).where(mentions.c.status_id == status.id)
-        )
-        await ctx.pubsub.publish_many(
-            [(f"timeline:direct:{a}", message) for a in [status.account_id, *mentioned]]
-        )
-        return
+    # Direct posts reach the `direct` streams as `conversation` events, sent with the post
+    # (roost.conversations.actions.record_direct).
     if status.visibility != "public" or original is not None:
         return
     names = await ctx.db.scalars(_TAG_NAMES, {"id": status.id})
@@ -222,6 +214,11 @@ async def status_updated(ctx: JobContext, payload: dict[str, Any]) -> None:
             if not rows:
                 break
             last, owners = rows[-1].id, []
+    else:  # a direct post: its participants' own streams
+        mentioned = await ctx.db.scalars(
+            sa.select(mentions.c.account_id).where(mentions.c.status_id == status_id)
+        )
+        await ctx.pubsub.publish_many([(f"timeline:{a}", message) for a in {author_id, *mentioned}])
     await _publish_public(ctx, status, None, message)
     rebloggers = await ctx.db.scalars(
         sa.select(statuses.c.account_id).where(statuses.c.reblog_of_id == status_id).distinct()

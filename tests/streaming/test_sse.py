@@ -394,3 +394,25 @@ async def test_an_edit_reaches_followers_and_the_public_stream_live(
             assert (name, payload["id"]) == ("status.update", status["id"])
             assert payload["content"] == "<p>first</p>"
             assert payload["edited_at"] is not None
+
+
+async def test_direct_posts_reach_the_direct_stream_as_conversations(
+    client: httpx.AsyncClient, server: str, alice: User, bob: User, carol: User
+) -> None:
+    async with sse(server, "direct", carol) as direct, sse(server, "direct", alice) as other:
+        secret = await post(client, bob, "@carol just between us", visibility="direct")
+        name, payload = await direct.status_event()
+        assert name == "conversation"
+        assert payload["id"] == secret["id"]
+        assert payload["unread"] is True
+        assert payload["last_status"]["id"] == secret["id"]
+        assert [a["username"] for a in payload["accounts"]] == ["bob"]
+        public = await post(client, bob, "@carol and everyone")
+        # Only the direct post came: alice, not in it, hears nothing, and the public
+        # post is no conversation.
+        await post(client, alice, "@carol a note", visibility="direct")
+        name, payload = await direct.status_event()
+        assert (name, payload["last_status"]["account"]["username"]) == ("conversation", "alice")
+        name, payload = await other.status_event()
+        assert (name, payload["accounts"][0]["username"]) == ("conversation", "carol")
+        assert public["id"] not in direct.raw
