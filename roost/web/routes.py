@@ -5,7 +5,16 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Route
 
 from roost.web.uploads import media_file
-from roost.web.views import auth, edits, oauth, profiles, settings, statuses, timelines
+from roost.web.views import (
+    auth,
+    edits,
+    oauth,
+    profiles,
+    scheduled,
+    settings,
+    statuses,
+    timelines,
+)
 
 
 def web_routes() -> list[BaseRoute]:
@@ -33,6 +42,8 @@ def web_routes() -> list[BaseRoute]:
         Route("/statuses/{id}/delete", statuses.delete_status, methods=post),
         Route("/statuses/{id}/{action}", statuses.interact, methods=post),
         Route("/polls/{id}/votes", statuses.vote, methods=post),
+        Route("/scheduled", scheduled.scheduled_page, methods=get),
+        Route("/scheduled/{id}/cancel", scheduled.cancel_scheduled, methods=post),
         Route("/settings", settings.settings_index, methods=get),
         Route("/settings/profile", settings.profile_settings, methods=get),
         Route("/settings/profile", settings.profile_settings_submit, methods=post),

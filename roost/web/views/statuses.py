@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from starlette.datastructures import FormData
 from starlette.responses import Response
@@ -17,9 +18,11 @@ from roost.db import Database
 from roost.errors import Invalid, NotFound, RoostError
 from roost.polls.actions import NewPoll, do_vote
 from roost.polls.entities import MAX_EXPIRATION, MAX_OPTION_CHARS, MAX_OPTIONS, MIN_EXPIRATION
+from roost.scheduled.actions import check_time, do_schedule_status, parse_scheduled_at
 from roost.statuses import actions, posting
 from roost.statuses.entities import VISIBILITIES
 from roost.text.length import weighted_length
+from roost.timeutil import utcnow
 from roost.web.render import (
     Page,
     form_str,
@@ -52,6 +55,7 @@ def _compose_page(
         poll_options=poll.options if poll else [],
         poll_expires_in=poll.expires_in if poll else "",
         poll_multiple=poll.multiple if poll else False,
+        scheduled_at=values.get("scheduled_at", ""),
     )
 
 
@@ -106,12 +110,14 @@ async def post_status(page: Page) -> Response:
     visibility = form_str(page, form, "visibility", max_len=20) or None
     reply_to = form_str(page, form, "in_reply_to_id", max_len=20)
     next_url = safe_next(form_str(page, form, "next", max_len=2000))
+    scheduled_at = form_str(page, form, "scheduled_at", max_len=40).strip()
     values = {
         "text": text,
         "spoiler_text": spoiler,
         "visibility": visibility or "",
         "in_reply_to_id": reply_to,
         "next_url": next_url,
+        "scheduled_at": scheduled_at,
     }
     limit = page.roost.settings.max_post_chars
     poll_fields = _poll_fields(page, form)
@@ -124,23 +130,34 @@ async def post_status(page: Page) -> Response:
         error = page._("The content warning is too long.")
     elif visibility is not None and visibility not in VISIBILITIES:
         error = page._("Choose who can see the post.")
+    when = None
+    if not error and scheduled_at:
+        when, error = _schedule_time(page, scheduled_at)
     if error:
         return _compose_page(page, status=422, error=error, poll=poll_fields, **values)
     reply_id = parse_id(reply_to) if reply_to else None
     if reply_to and reply_id is None:
         raise NotFound()
     key = form_str(page, form, "idempotency_key", max_len=64) or None
+    post = posting.NewStatus(
+        text=text,
+        spoiler_text=spoiler,
+        visibility=visibility,
+        in_reply_to_id=reply_id,
+        idempotency_key=key,
+        poll=poll,
+    )
+    if when is not None:
+        try:
+            await do_schedule_status(page.roost.db, page.me_id, post, when, max_chars=limit)
+        except Invalid:  # what is left to refuse: over the limits
+            error = page._("You have too many scheduled posts: at most 25 a day and 300 in all.")
+            return _compose_page(page, status=422, error=error, poll=poll_fields, **values)
+        return redirect("/scheduled")
     status_id = await posting.do_post_status(
         page.roost.db,
         page.me_id,
-        posting.NewStatus(
-            text=text,
-            spoiler_text=spoiler,
-            visibility=visibility,
-            in_reply_to_id=reply_id,
-            idempotency_key=key,
-            poll=poll,
-        ),
+        post,
         base_url=page.base_url,
         max_chars=limit,
     )
@@ -149,6 +166,17 @@ async def post_status(page: Page) -> Response:
         # even if the job has not run yet.
         return redirect(f"/?posted={status_id}")
     return redirect(next_url)
+
+
+def _schedule_time(page: Page, value: str) -> tuple[datetime | None, str]:
+    """The compose form's `datetime-local` value (UTC) as the time to publish at, or an
+    error to show."""
+    try:
+        when = parse_scheduled_at(value)
+        check_time(when, utcnow())
+    except Invalid:
+        return None, page._("Choose a time at least 5 minutes from now (UTC), or none to post now.")
+    return when, ""
 
 
 @form_view()
