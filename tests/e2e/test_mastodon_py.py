@@ -174,3 +174,30 @@ def test_edits(server: Server) -> None:
         with_poll.id, "Pick again", poll=eve.make_poll(["x", "y", "z"], expires_in=600)
     )
     assert [o.title for o in changed.poll.options] == ["x", "y", "z"]
+
+
+def test_scheduled_posts(server: Server) -> None:
+    """status_post(scheduled_at=...), then scheduled_statuses, scheduled_status_update and
+    scheduled_status_delete, as a client schedules a post for the morning."""
+    from datetime import UTC, datetime, timedelta
+
+    from mastodon import MastodonAPIError
+
+    server.cli("users", "create", "sam", "--email", "sam@example.com", "--password", "sam-pw-123")
+    sam = login(server, "sam", "sam-pw-123")
+    when = (datetime.now(UTC) + timedelta(hours=10)).replace(microsecond=0)
+    scheduled = sam.status_post(
+        "Good morning", scheduled_at=when, poll=sam.make_poll(["tea", "coffee"], expires_in=600)
+    )
+    assert scheduled.scheduled_at == when
+    assert scheduled.params.text == "Good morning"
+    assert scheduled.params.poll.options == ["tea", "coffee"]
+    assert [s.id for s in sam.scheduled_statuses()] == [scheduled.id]
+    assert sam.scheduled_status(scheduled.id).params.visibility == "public"
+    assert sam.account_statuses(sam.me()) == []
+    later = when + timedelta(hours=2)
+    assert sam.scheduled_status_update(scheduled.id, later).scheduled_at == later
+    with pytest.raises(MastodonAPIError, match="must be in the future"):
+        sam.status_post("Too soon", scheduled_at=datetime.now(UTC) + timedelta(minutes=1))
+    sam.scheduled_status_delete(scheduled.id)
+    assert sam.scheduled_statuses() == []
