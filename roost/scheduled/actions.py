@@ -70,6 +70,10 @@ async def do_schedule_status(
     row_id = new_id()
     async with db.transaction() as tx:
         default_visibility = await _lock_author(tx, author_id)
+        if post.idempotency_key is not None:
+            earlier = await _scheduled_with_key(tx, author_id, post.idempotency_key)
+            if earlier is not None:
+                return earlier
         waiting = await tx.scalar(
             sa.select(sa.func.count()).where(scheduled_statuses.c.account_id == author_id)
         )
@@ -155,6 +159,18 @@ async def _lock_author(tx: Transaction, account_id: int) -> str | None:
         .with_for_update()
     )
     return value
+
+
+async def _scheduled_with_key(tx: Transaction, account_id: int, key: str) -> Any:
+    """The post the account scheduled with this Idempotency-Key, if one is waiting: a
+    request repeated (a client retrying after a lost answer) gets it again rather than
+    a second one, as Mastodon answers. Under the author's lock: two at once find it too."""
+    t = scheduled_statuses.c
+    return await tx.fetch_one(
+        sa.select(scheduled_statuses).where(
+            t.account_id == account_id, t.params["idempotency"].as_string() == key
+        )
+    )
 
 
 async def _check_daily_limit(

@@ -3,6 +3,7 @@ cancelling one's own, and the job that publishes them on time, once."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -348,3 +349,24 @@ async def test_a_post_whose_parent_was_deleted_is_dropped(
     await time_comes(roost, made["id"])
     assert await posts_by(roost, alice) == []
     assert await roost.db.scalar(sa.select(sa.func.count()).select_from(scheduled_statuses)) == 0
+
+
+async def test_a_repeated_request_schedules_once(
+    client: httpx.AsyncClient, roost: Roost, alice: User
+) -> None:
+    when = ahead(HOUR)
+
+    async def send(key: str) -> httpx.Response:
+        return await client.post(
+            "/api/v1/statuses",
+            json={"status": "Once", "scheduled_at": when},
+            headers={**alice.auth, "Idempotency-Key": key},
+        )
+
+    first, again = await asyncio.gather(send("k1"), send("k1"))
+    assert first.status_code == again.status_code == 200
+    assert first.json() == again.json()
+    assert first.json()["params"]["idempotency"] == "k1"
+    other = await send("k2")
+    assert other.json()["id"] != first.json()["id"]
+    assert await roost.db.scalar(sa.select(sa.func.count()).select_from(scheduled_statuses)) == 2
