@@ -11,7 +11,10 @@ from roost.conversations.entities import Conversation
 from roost.conversations.tables import account_conversations
 from roost.db import Database
 from roost.errors import NotFound
+from roost.statuses.queries import visible_ids
 from roost.statuses.renderer import StatusRenderer
+from roost.statuses.tables import statuses
+from roost.statuses.visible import Visible
 
 ac = account_conversations.c
 
@@ -37,6 +40,21 @@ async def conversations_page(
         )
         return list(reversed(rows))
     return list(await db.fetch_all(query.order_by(ac.last_status_id.desc()).limit(limit)))
+
+
+async def thread_of(
+    db: Database, viewer_id: int, conversation_id: int, limit: int = 200
+) -> Visible:
+    """The direct posts of one of the viewer's conversations that the viewer may see,
+    oldest first (the newest `limit`)."""
+    await access_conversation(db, viewer_id, conversation_id)
+    ids = await db.scalars(
+        sa.select(statuses.c.id)
+        .where(statuses.c.conversation_id == conversation_id, statuses.c.visibility == "direct")
+        .order_by(statuses.c.id.desc())
+        .limit(limit)
+    )
+    return await visible_ids(db, viewer_id, list(reversed(ids)))
 
 
 async def access_conversation(db: Database, account_id: int, conversation_id: int) -> Any:

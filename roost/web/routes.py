@@ -7,6 +7,7 @@ from starlette.routing import BaseRoute, Route
 from roost.web.uploads import media_file
 from roost.web.views import (
     auth,
+    conversations,
     edits,
     oauth,
     profiles,
@@ -27,6 +28,8 @@ def web_routes() -> list[BaseRoute]:
         Route("/tags/{name}", timelines.tag, methods=get),
         Route("/bookmarks", timelines.bookmarks, methods=get),
         Route("/notifications", timelines.notifications, methods=get),
+        Route("/conversations", conversations.conversations, methods=get),
+        Route("/conversations/{id}", conversations.conversation, methods=get),
         Route("/follow_requests", profiles.follow_requests, methods=get),
         Route("/follow_requests/{id}/{action}", profiles.answer_follow_request, methods=post),
         Route("/oauth/authorize", oauth.authorize_page, methods=get),

@@ -303,6 +303,33 @@ def test_edit_a_post_and_open_its_history(page: Page, people: People, look: Look
 
 
 @two_looks
+def test_send_and_read_a_direct_message(
+    page: Page, server: Server, people: People, look: Look
+) -> None:
+    sender, receiver = people.new("sender"), people.new("receiver")
+    sign_in(page, sender.name)
+    secret = f"Just between us {secrets.token_hex(3)}"
+    compose_box(page).fill(f"@{receiver.name} {secret}")
+    page.get_by_label("Who can see this post").first.select_option("direct")
+    page.get_by_role("button", name="Post", exact=True).click()
+    expect(post_card(page, secret)).to_be_visible()
+
+    page.context.clear_cookies()
+    sign_in(page, receiver.name)
+    page.get_by_role("link", name="Messages").first.click()
+    expect(page.get_by_role("heading", name="Messages", level=1)).to_be_visible()
+    check_page(page, look, "the list of conversations")
+    page.get_by_role("link").filter(has_text=secret).click()
+    chat = page.get_by_role("list", name="Messages")
+    expect(chat).to_contain_text(secret)
+    answer = f"Got it {secrets.token_hex(3)}"
+    page.get_by_role("textbox", name="Your reply").fill(f"@{sender.name} {answer}")
+    page.get_by_role("button", name="Reply", exact=True).click()
+    expect(page.locator(".chat-message.mine")).to_contain_text(answer)
+    check_page(page, look, "a conversation")
+
+
+@two_looks
 def test_open_a_posts_page(page: Page, server: Server, people: People, look: Look) -> None:
     writer = people.new("thread")
     author, token = writer.name, writer.token
@@ -429,6 +456,8 @@ def test_every_page_is_accessible_and_fits(page: Page, site: Site, look: Look) -
         ("/settings/account", None),
         ("/follow_requests", "Follow requests"),
         ("/settings/preferences", None),
+        ("/conversations", "Messages"),
+        ("/scheduled", "Scheduled posts"),
     ):
         page.goto(path)
         if heading:

@@ -226,6 +226,8 @@ INTERACTIONS: dict[str, Interaction] = {
     "unreblog": actions.do_unreblog,
     "bookmark": lambda db, me, sid: actions.do_bookmark(db, me, sid, True),
     "unbookmark": lambda db, me, sid: actions.do_bookmark(db, me, sid, False),
+    "mute": lambda db, me, sid: actions.do_mute_conversation(db, me, sid, True),
+    "unmute": lambda db, me, sid: actions.do_mute_conversation(db, me, sid, False),
 }
 
 
