@@ -110,6 +110,34 @@ async def test_polls(client: httpx.AsyncClient, world: World) -> None:
     _report(failures)
 
 
+async def test_quotes(client: httpx.AsyncClient, world: World) -> None:
+    """A public quote shows the quoted post only to those who may open it; the others
+    see an `unauthorized` quote with nothing in it."""
+    failures = []
+    author = world.users["author"]
+    for vis, sid in world.posts.items():
+        body = {"status": f"quoting my {vis} post", "quoted_status_id": sid}
+        r = await client.post("/api/v1/statuses", json=body, headers=author.auth)
+        quote_id = r.json()["id"]
+        for viewer in VIEWERS:
+            r = await client.get(f"/api/v1/statuses/{quote_id}", headers=_auth(world, viewer))
+            if viewer == "blocked":
+                continue  # the quote itself is hidden from them (test_single_status)
+            quote = r.json()["quote"]
+            shown = quote["quoted_status"] is not None
+            if shown != (viewer in CAN_SEE[vis]):
+                failures.append(f"{viewer} sees the quoted {vis} post: {shown} ({quote['state']})")
+        for viewer in ("follower", "stranger"):  # others may quote public posts only
+            r = await client.post(
+                "/api/v1/statuses", json={"status": "q", "quoted_status_id": sid},
+                headers=_auth(world, viewer),
+            )  # fmt: skip
+            ok = r.status_code == 200
+            if ok != (vis in ("public", "unlisted") and viewer in CAN_SEE[vis]):
+                failures.append(f"{viewer} quotes a {vis} post: {r.status_code}")
+    _report(failures)
+
+
 async def test_conversations(client: httpx.AsyncClient, world: World) -> None:
     """A direct post is a conversation for its author and those it mentions, no one else."""
     failures = []

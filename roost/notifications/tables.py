@@ -6,6 +6,7 @@ from roost.db.metadata import metadata
 
 NOTIFICATION_TYPES = (
     "mention", "status", "reblog", "follow", "follow_request", "favourite", "poll", "update",
+    "quote", "quoted_update",
 )  # fmt: skip
 
 notifications = sa.Table(

@@ -93,12 +93,31 @@ async def _delete_status_rows(tx: Transaction, ids: Sequence[int]) -> None:
     )
     await forget_statuses(tx, every)
     await forget_polls(tx, list(ids))
+    await _forget_quotes(tx, list(ids))
     await forget_direct(tx, list(ids))
     for table in (notifications, favourites, bookmarks, pins, mentions, status_tags, status_edits):
         await tx.execute(table.delete().where(table.c.status_id.in_(every)))
     await tx.execute(idempotency_keys.delete().where(idempotency_keys.c.status_id.in_(every)))
     await tx.execute(statuses.delete().where(statuses.c.id.in_(reblog_ids)))
     await tx.execute(statuses.delete().where(statuses.c.id.in_(ids)))
+
+
+async def _forget_quotes(tx: Transaction, ids: list[int]) -> None:
+    """Statuses being deleted: the quotes of them now say `deleted`, and the posts they
+    quoted count one quote fewer."""
+    quoting = await tx.scalars(sa.select(statuses.c.id).where(statuses.c.quote_of_id.in_(ids)))
+    if quoting:
+        await tx.execute(
+            statuses.update().where(statuses.c.id.in_(quoting)).values(quote_state="deleted")
+        )
+        tx.invalidate(*(status_key(i) for i in quoting))
+    quoted = await tx.fetch_all(
+        sa.select(statuses.c.quote_of_id, sa.func.count().label("n"))
+        .where(statuses.c.id.in_(ids), statuses.c.quote_state == "accepted")
+        .group_by(statuses.c.quote_of_id)
+    )
+    for row in quoted:
+        await bump(tx, statuses, row.quote_of_id, "quotes_count", -row.n)
 
 
 async def do_reblog(db: Database, actor_id: int, status_id: int, visibility: str = "public") -> int:

@@ -40,6 +40,23 @@ class MediaAttachment(msgspec.Struct, kw_only=True):
     meta: dict[str, Any] | None = None
 
 
+class Quote(msgspec.Struct, kw_only=True):
+    """Mastodon's Quote (`quoted_status`, on the status a client asked for) or ShallowQuote
+    (`quoted_status_id`, on a quoted status itself): the other field is left out."""
+
+    state: str  # accepted, revoked, deleted, unauthorized (Mastodon's QuoteStateEnum)
+    quoted_status: Status | msgspec.UnsetType | None = msgspec.UNSET
+    quoted_status_id: str | msgspec.UnsetType | None = msgspec.UNSET
+
+
+class QuoteApproval(msgspec.Struct, kw_only=True):
+    """Who may quote a status, and whether the viewer may (Mastodon's QuoteApproval)."""
+
+    automatic: list[str]
+    manual: list[str]
+    current_user: str  # automatic, denied, unknown
+
+
 class Status(msgspec.Struct, kw_only=True):
     id: str
     uri: str
@@ -64,6 +81,8 @@ class Status(msgspec.Struct, kw_only=True):
     in_reply_to_account_id: str | None
     reblog: Status | None
     poll: Poll | None = None
+    quote: Quote | None = None
+    quote_approval: QuoteApproval | None = None
     card: None = None
     language: str | None
     text: str | None = None

@@ -26,6 +26,7 @@ from roost.polls.render import CachedPoll
 from roost.statuses.compose import attach_tags, check_language, check_text, compose_text
 from roost.statuses.entities import VISIBILITIES
 from roost.statuses.queries import access_status
+from roost.statuses.quotes import QUOTE_POLICIES, check_quotable
 from roost.statuses.render import status_key
 from roost.statuses.tables import (
     idempotency_keys,
@@ -51,6 +52,8 @@ class NewStatus:
     # Mastodon's `allowed_mentions[]`: when given, a post that would mention anyone else
     # is refused (UnexpectedMentions), so that a client can warn before it goes out.
     allowed_mentions: tuple[int, ...] | None = None
+    quoted_status_id: int | None = None  # a quote post (Mastodon 4.5)
+    quote_approval_policy: str | None = None  # who may quote this: public, followers, nobody
 
 
 class UnexpectedMentions(RoostError):
@@ -87,6 +90,8 @@ class Posted:
     tags: tuple[str, ...] = ()  # lower-case names, in text order
     emojis: tuple[CustomEmoji, ...] = ()  # the custom emojis the text uses
     poll: CachedPoll | None = None
+    quote_of_id: int | None = None
+    quote_policy: str = "public"
 
 
 async def do_post_status(
@@ -111,6 +116,12 @@ async def do_post_status_returning(
         raise Invalid("Visibility is not included in the list")
     poll = None if post.poll is None else check_poll(post.poll)
     language = check_language(post.language)
+    policy = post.quote_approval_policy or "public"
+    if policy not in QUOTE_POLICIES:
+        raise Invalid("Quote approval policy is not included in the list")
+    quoted = None
+    if post.quoted_status_id is not None:
+        quoted = await check_quotable(db, author_id, post.quoted_status_id)
 
     parent = None
     if post.in_reply_to_id is not None:
@@ -179,6 +190,9 @@ async def do_post_status_returning(
             "conversation_id": (parent.conversation_id or parent.id) if parent else status_id,
             "app_id": post.app_id,
             "poll_id": poll_id,
+            "quote_of_id": None if quoted is None else quoted.id,
+            "quote_state": None if quoted is None else "accepted",
+            "quote_policy": policy,
             "created_at": now,
         }
         await tx.execute(_INSERT_STATUS, [row])
@@ -196,6 +210,12 @@ async def do_post_status_returning(
         if parent is not None:
             await bump(tx, statuses, parent.id, "replies_count", 1)
         await enqueue(tx, "fan_out", {"status_id": status_id})
+        if quoted is not None:
+            await bump(tx, statuses, quoted.id, "quotes_count", 1)
+            await notify(
+                tx, account_id=quoted.account_id, from_account_id=author_id, type="quote",
+                status_id=status_id,
+            )  # fmt: skip
         if visibility == "direct":
             await record_direct(
                 tx, status_id=status_id, conversation_id=row["conversation_id"],
@@ -228,6 +248,8 @@ async def do_post_status_returning(
         tags=tuple(tag_names),
         emojis=tuple(emojis),
         poll=made_poll,
+        quote_of_id=None if quoted is None else quoted.id,
+        quote_policy=policy,
     )
 
 

@@ -28,7 +28,14 @@ from roost.emojis.queries import emojis_by_shortcode, shortcodes_in
 from roost.oauth.tables import apps
 from roost.polls.entities import Poll
 from roost.polls.render import CachedPoll, ballots, for_viewer, polls_by_id
-from roost.statuses.entities import Status, StatusApplication, StatusMention, StatusTag
+from roost.statuses.entities import (
+    Quote,
+    QuoteApproval,
+    Status,
+    StatusApplication,
+    StatusMention,
+    StatusTag,
+)
 from roost.statuses.tables import (
     bookmarks,
     conversation_mutes,
@@ -54,6 +61,7 @@ class Core(msgspec.Struct, array_like=True):
     reblog_of_id: int | None
     status: Status
     poll: CachedPoll | None = None  # its counts; the viewer's part is added per render
+    quote_policy: str = "public"  # who may quote it (public, followers, nobody)
 
 
 _encode = msgspec.json.Encoder().encode
@@ -161,6 +169,28 @@ def complete(
         muted=None if anonymous else own[3],
         pinned=None if anonymous or core.account_id != viewer_id else pinned,
         poll=poll,
+        quote_approval=None if reblog is not None else quote_approval(core, viewer_id),
+    )
+
+
+_AUTOMATIC = {"public": ["public"], "followers": ["followers"], "nobody": []}
+
+
+def quote_approval(core: Core, viewer_id: int | None) -> QuoteApproval:
+    """Who may quote the status, and whether the viewer may: its author always; others
+    only a public or unlisted post, as its policy says (a followers-only policy is
+    `unknown` here: telling would cost a query per post)."""
+    policy = core.quote_policy
+    if viewer_id is None:
+        current = "unknown"
+    elif viewer_id == core.account_id:
+        current = "automatic"
+    elif core.status.visibility not in ("public", "unlisted") or policy == "nobody":
+        current = "denied"
+    else:
+        current = "automatic" if policy == "public" else "unknown"
+    return QuoteApproval(
+        automatic=list(_AUTOMATIC.get(policy, [])), manual=[], current_user=current
     )
 
 
@@ -261,6 +291,8 @@ def core_of(
         reblogs_count=row.reblogs_count,
         favourites_count=row.favourites_count,
         replies_count=row.replies_count,
+        quotes_count=row.quotes_count,
+        quote=None if row.quote_of_id is None else shallow_quote(row.quote_of_id, row.quote_state),
         in_reply_to_id=None if row.in_reply_to_id is None else str(row.in_reply_to_id),
         in_reply_to_account_id=None
         if row.in_reply_to_account_id is None
@@ -268,7 +300,20 @@ def core_of(
         reblog=None,
         language=row.language,
     )
-    return Core(account_id=row.account_id, reblog_of_id=row.reblog_of_id, status=status, poll=poll)
+    return Core(
+        account_id=row.account_id,
+        reblog_of_id=row.reblog_of_id,
+        status=status,
+        poll=poll,
+        quote_policy=row.quote_policy,
+    )
+
+
+def shallow_quote(quoted_id: int, state: str | None) -> Quote:
+    """A quote as the cache keeps it (Mastodon's ShallowQuote): the quoted post's id only
+    while the quote stands."""
+    state = state or "accepted"
+    return Quote(state=state, quoted_status_id=str(quoted_id) if state == "accepted" else None)
 
 
 def _placeholder() -> Any:

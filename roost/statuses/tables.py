@@ -33,6 +33,13 @@ statuses = sa.Table(
     sa.Column("app_id", sa.BigInteger, nullable=True),
     # The status's poll (roost.polls), if it has one: rendering reads polls only then.
     sa.Column("poll_id", sa.BigInteger, nullable=True),
+    # A quote post: the status it quotes (no foreign key: the quote outlives it) and the
+    # quote's state (accepted; revoked by the quoted author; deleted with the quoted post).
+    sa.Column("quote_of_id", sa.BigInteger, nullable=True),
+    sa.Column("quote_state", sa.String(16), nullable=True),
+    # Who may quote this status: public, followers or nobody (its author always may).
+    sa.Column("quote_policy", sa.String(10), nullable=False, server_default="public"),
+    sa.Column("quotes_count", sa.Integer, nullable=False, server_default="0"),
     sa.Column("replies_count", sa.Integer, nullable=False, server_default="0"),
     sa.Column("reblogs_count", sa.Integer, nullable=False, server_default="0"),
     sa.Column("favourites_count", sa.Integer, nullable=False, server_default="0"),
@@ -43,6 +50,7 @@ statuses = sa.Table(
     sa.Index("ix_statuses_reblog_of_id_account_id", "reblog_of_id", "account_id"),
     sa.Index("ix_statuses_conversation_id", "conversation_id"),
     sa.Index("ix_statuses_visibility_id", "visibility", "id"),
+    sa.Index("ix_statuses_quote_of_id", "quote_of_id"),
 )
 
 mentions = sa.Table(

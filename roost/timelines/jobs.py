@@ -26,6 +26,7 @@ from roost.jobs.context import JobContext
 from roost.jobs.registry import batch_job, job
 from roost.notifications.actions import notify
 from roost.pubsub import Event, encode_event
+from roost.statuses.quotes import notify_quoters
 from roost.statuses.tables import mentions, status_tags, statuses, tags
 from roost.timelines.home_rule import belongs_in_home
 from roost.timelines.rebuild import feed_entries_for
@@ -192,8 +193,8 @@ async def _publish_public(
 @job("status_updated")
 async def status_updated(ctx: JobContext, payload: dict[str, Any]) -> None:
     """After an edit: a `status.update` event wherever the status was delivered live (its
-    author's and followers' streams, public, hashtag and direct ones), and an `update`
-    notification to those who reposted it."""
+    author's and followers' streams, public, hashtag and direct ones), an `update`
+    notification to those who reposted it and a `quoted_update` one to those who quote it."""
     status_id = int(payload["status_id"])
     status = await ctx.db.fetch_one(_STATUS, {"id": status_id})
     if status is None or status.reblog_of_id is not None:
@@ -223,13 +224,13 @@ async def status_updated(ctx: JobContext, payload: dict[str, Any]) -> None:
     rebloggers = await ctx.db.scalars(
         sa.select(statuses.c.account_id).where(statuses.c.reblog_of_id == status_id).distinct()
     )
-    if rebloggers:
-        async with ctx.db.transaction() as tx:
-            for account_id in rebloggers:
-                await notify(
-                    tx, account_id=account_id, from_account_id=author_id, type="update",
-                    status_id=status_id,
-                )  # fmt: skip
+    async with ctx.db.transaction() as tx:
+        for account_id in rebloggers:
+            await notify(
+                tx, account_id=account_id, from_account_id=author_id, type="update",
+                status_id=status_id,
+            )  # fmt: skip
+        await notify_quoters(tx, status_id, author_id)
 
 
 @job("unfan_out")

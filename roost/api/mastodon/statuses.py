@@ -87,6 +87,8 @@ async def create_status(req: ApiRequest) -> Response:
         allowed_mentions=tuple(p.ids("allowed_mentions", most=1000))
         if p.has("allowed_mentions")
         else None,
+        quoted_status_id=p.id("quoted_status_id"),
+        quote_approval_policy=p.str("quote_approval_policy", max_len=20) or None,
     )
     if scheduled_at is not None:
         # A ScheduledStatus, not a Status: Mastodon answers this way (clients know it by
@@ -109,7 +111,12 @@ async def create_status(req: ApiRequest) -> Response:
         # Mastodon's answer names the accounts, so that the client can ask before sending.
         unexpected = await req.roost.accounts.listed(exc.account_ids)
         return json_response({"error": exc.message, "unexpected_accounts": unexpected}, 422)
-    if posted.replayed or posted.author.suspended_at is not None or posted.author.approved is False:
+    if (
+        posted.replayed
+        or posted.quote_of_id is not None  # the quoted post is rendered in it
+        or posted.author.suspended_at is not None
+        or posted.author.approved is False
+    ):
         return await _render(req, posted.id)
     return json_response(req.roost.statuses.posted(posted))
 
