@@ -87,6 +87,20 @@ async def do_revoke_quote(db: Database, author_id: int, status_id: int, quoting_
         tx.invalidate(status_key(status_id), status_key(quoting_id))
 
 
+async def do_set_quote_policy(db: Database, author_id: int, status_id: int, policy: str) -> None:
+    """Change who may quote one's own status (quotes already made stand)."""
+    if policy not in QUOTE_POLICIES:
+        raise Invalid("Quote approval policy is not included in the list")
+    row = await access_status(db, author_id, status_id)
+    if row.account_id != author_id or row.reblog_of_id is not None:
+        raise NotFound()
+    async with db.transaction() as tx:
+        await tx.execute(
+            statuses.update().where(statuses.c.id == status_id).values(quote_policy=policy)
+        )
+        tx.invalidate(status_key(status_id))
+
+
 async def notify_quoters(tx: Any, status_id: int, author_id: int) -> None:
     """A quoted post was edited: a `quoted_update` notification to each who quotes it."""
     quoters = await tx.scalars(

@@ -201,3 +201,19 @@ def test_scheduled_posts(server: Server) -> None:
         sam.status_post("Too soon", scheduled_at=datetime.now(UTC) + timedelta(minutes=1))
     sam.scheduled_status_delete(scheduled.id)
     assert sam.scheduled_statuses() == []
+
+
+def test_quotes(server: Server) -> None:
+    """status_post(quoted_status_id=...), status_quotes, status_quote_revoke."""
+    server.cli("users", "create", "qia", "--email", "qia@example.com", "--password", "qia-pw-123")
+    server.cli("users", "create", "qwe", "--email", "qwe@example.com", "--password", "qwe-pw-123")
+    qia = login(server, "qia", "qia-pw-123")
+    qwe = login(server, "qwe", "qwe-pw-123")
+    original = qia.status_post("Quotable words")
+    quote = qwe.status_post("Indeed", quoted_status_id=original.id)
+    assert quote.quote.state == "accepted"
+    assert quote.quote.quoted_status.id == original.id
+    assert [s.id for s in qia.status_quotes(original.id)] == [quote.id]
+    assert qia.status(original.id).quotes_count == 1
+    revoked = qia.status_quote_revoke(original.id, quote.id)
+    assert revoked.quote.state == "revoked"

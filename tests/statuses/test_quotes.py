@@ -151,3 +151,18 @@ async def test_quotes_load_in_a_fixed_number_of_queries(
     many = await count()
     assert many[1] > one[1]
     assert many[0] == one[0], f"{one[0]} queries for one quote, {many[0]} for ten"
+
+
+async def test_the_author_changes_who_may_quote(
+    client: httpx.AsyncClient, alice: User, bob: User
+) -> None:
+    status = await ok(client, alice, status="Open for now")
+    path = f"/api/v1/statuses/{status['id']}/interaction_policy"
+    r = await client.put(path, json={"quote_approval_policy": "nobody"}, headers=alice.auth)
+    assert r.status_code == 200, r.text
+    assert r.json()["quote_approval"]["automatic"] == []
+    assert (await post(client, bob, status="q", quoted_status_id=status["id"])).status_code == 422
+    r = await client.put(path, json={"quote_approval_policy": "nobody"}, headers=bob.auth)
+    assert r.status_code == 404
+    r = await client.put(path, json={"quote_approval_policy": "anyone"}, headers=alice.auth)
+    assert r.status_code == 422

@@ -330,6 +330,25 @@ def test_send_and_read_a_direct_message(
 
 
 @two_looks
+def test_quote_a_post(page: Page, server: Server, people: People, look: Look) -> None:
+    author, quoter = people.new("quoted"), people.new("quoter")
+    words = f"Worth quoting {secrets.token_hex(3)}"
+    api(server, author.token, "POST", "/api/v1/statuses", status=words)
+    sign_in(page, quoter.name)
+    page.goto(f"/@{author.name}")
+    post_card(page, words).get_by_role("link", name="Quote", exact=True).click()
+    expect(page.locator(".quote-card")).to_contain_text(words)
+    comment = f"So true {secrets.token_hex(3)}"
+    compose_box(page).fill(comment)
+    check_page(page, look, "the compose page quoting a post")
+    page.get_by_role("button", name="Post", exact=True).click()
+    card = post_card(page, comment)
+    expect(card).to_be_visible()
+    expect(card.locator(".quote-card")).to_contain_text(words)
+    check_page(page, look, "home with a quote")
+
+
+@two_looks
 def test_open_a_posts_page(page: Page, server: Server, people: People, look: Look) -> None:
     writer = people.new("thread")
     author, token = writer.name, writer.token

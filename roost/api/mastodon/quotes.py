@@ -7,7 +7,7 @@ from starlette.responses import Response
 from roost.api.http import Api, ApiRequest, page_response
 from roost.http.responses import json_response
 from roost.statuses.entities import Status
-from roost.statuses.quotes import do_revoke_quote, quotes_of
+from roost.statuses.quotes import do_revoke_quote, do_set_quote_policy, quotes_of
 
 api = Api()
 
@@ -33,3 +33,15 @@ async def revoke_quote(req: ApiRequest) -> Response:
     quoting_id = req.path_id("quoting_status_id")
     await do_revoke_quote(req.roost.db, req.me_id, req.path_id(), quoting_id)
     return json_response(await req.roost.statuses.one(req.me_id, quoting_id))
+
+
+@api.route(
+    "/api/v1/statuses/{id}/interaction_policy", "PUT", scope="write:statuses", user=True,
+    response=Status,
+)  # fmt: skip
+async def set_interaction_policy(req: ApiRequest) -> Response:
+    """Change who may quote one's status (`quote_approval_policy`: public, followers or
+    nobody)."""
+    policy = req.params.str("quote_approval_policy", "", max_len=20)
+    await do_set_quote_policy(req.roost.db, req.me_id, req.path_id(), policy)
+    return json_response(await req.roost.statuses.one(req.me_id, req.path_id()))

@@ -39,9 +39,13 @@ from roost.web.render import (
 MAX_SPOILER = 500
 
 
-def _compose_page(
+async def _compose_page(
     page: Page, *, status: int = 200, error: str = "", poll: WebPoll | None = None, **values: str
 ) -> Response:
+    quoted = None
+    quote_id = parse_id(values.get("quoted_status_id") or None)
+    if quote_id is not None:  # a quote: the quoted post is shown above the box
+        quoted = await page.roost.statuses.one(page.me_id, quote_id)
     return render(
         page,
         "compose.html",
@@ -56,6 +60,7 @@ def _compose_page(
         poll_expires_in=poll.expires_in if poll else "",
         poll_multiple=poll.multiple if poll else False,
         scheduled_at=values.get("scheduled_at", ""),
+        quoted=quoted,
     )
 
 
@@ -97,8 +102,10 @@ def _poll_fields(page: Page, form: FormData) -> WebPoll:
 
 @page_view(login=True)
 async def compose(page: Page) -> Response:
-    """GET /compose: the compose box on a page of its own (the phone layout's Post button)."""
-    return _compose_page(page)
+    """GET /compose: the compose box on a page of its own (the phone layout's Post button);
+    `?quote=ID` quotes that post."""
+    quote = page.request.query_params.get("quote", "")
+    return await _compose_page(page, quoted_status_id=quote[:20])
 
 
 @form_view()
@@ -118,6 +125,7 @@ async def post_status(page: Page) -> Response:
         "in_reply_to_id": reply_to,
         "next_url": next_url,
         "scheduled_at": scheduled_at,
+        "quoted_status_id": form_str(page, form, "quoted_status_id", max_len=20),
     }
     limit = page.roost.settings.max_post_chars
     poll_fields = _poll_fields(page, form)
@@ -134,7 +142,7 @@ async def post_status(page: Page) -> Response:
     if not error and scheduled_at:
         when, error = _schedule_time(page, scheduled_at)
     if error:
-        return _compose_page(page, status=422, error=error, poll=poll_fields, **values)
+        return await _compose_page(page, status=422, error=error, poll=poll_fields, **values)
     reply_id = parse_id(reply_to) if reply_to else None
     if reply_to and reply_id is None:
         raise NotFound()
@@ -146,21 +154,22 @@ async def post_status(page: Page) -> Response:
         in_reply_to_id=reply_id,
         idempotency_key=key,
         poll=poll,
+        quoted_status_id=parse_id(values["quoted_status_id"] or None),
     )
     if when is not None:
         try:
             await do_schedule_status(page.roost.db, page.me_id, post, when, max_chars=limit)
         except Invalid:  # what is left to refuse: over the limits
             error = page._("You have too many scheduled posts: at most 25 a day and 300 in all.")
-            return _compose_page(page, status=422, error=error, poll=poll_fields, **values)
+            return await _compose_page(page, status=422, error=error, poll=poll_fields, **values)
         return redirect("/scheduled")
-    status_id = await posting.do_post_status(
-        page.roost.db,
-        page.me_id,
-        post,
-        base_url=page.base_url,
-        max_chars=limit,
-    )
+    try:
+        status_id = await posting.do_post_status(
+            page.roost.db, page.me_id, post, base_url=page.base_url, max_chars=limit
+        )
+    except Invalid as exc:  # left to refuse here: a quote the post's author does not allow
+        error = page._("This post cannot be quoted.") if post.quoted_status_id else str(exc)
+        return await _compose_page(page, status=422, error=error, poll=poll_fields, **values)
     if next_url == "/":
         # The home feed is filled by a background job: name the post so the page shows it
         # even if the job has not run yet.
