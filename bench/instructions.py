@@ -7,7 +7,8 @@ counted by callgrind: unlike req/s on a shared machine, the same for the same co
 
 Seeds 30 accounts on a fresh SQLite file (one follows the others, 5 posts each), then
 turns callgrind's counting on only around N requests of each kind, through the ASGI app
-(no network, no worker). Divide each dump's total by N."""
+(no network, no worker). Divide each dump's total by N. With `--rich`, half the seeded
+posts carry a poll and the others quote another post (pages with polls and quotes)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from roost.db.migrate import upgrade
 from roost.instance import Roost
 from roost.jobs.worker import Worker
 from roost.oauth.actions import do_create_token
+from roost.statuses.render import MARKER_TTL
 
 USERS = 30
 
@@ -36,7 +38,7 @@ def _callgrind(*args: str) -> None:
     subprocess.run(["callgrind_control", *args, str(os.getpid())], check=True, capture_output=True)
 
 
-async def main(n: int) -> None:
+async def main(n: int, rich: bool = False) -> None:
     use_fast_hashing()
     tmp = Path(tempfile.mkdtemp())
     url = normalise_database_url(f"sqlite:///{tmp / 'roost.db'}")
@@ -58,11 +60,20 @@ async def main(n: int) -> None:
         me = users[0][1]
         for account_id, _ in users[1:]:
             await c.post(f"/api/v1/accounts/{account_id}/follow", headers=me)
+        last: str | None = None
         for j in range(5):
             for account_id, auth in users[1:]:
                 text = f"post {j} by {account_id} #tag https://example.com/{j} @u0"
-                await c.post("/api/v1/statuses", json={"status": text}, headers=auth)
+                body: dict[str, object] = {"status": text}
+                if rich and account_id % 2:  # --rich: half the posts have polls
+                    body["poll"] = {"options": ["yes", "no", "maybe"], "expires_in": 86400}
+                elif rich and last is not None:  # and the others quote the post before
+                    body["quoted_status_id"] = last
+                r = await c.post("/api/v1/statuses", json=body, headers=auth)
+                last = r.json()["id"]
         await roost.worker.run_pending()
+        if rich:  # a quote drops its quoted post's cached rendering for MARKER_TTL seconds
+            await asyncio.sleep(MARKER_TTL + 1)
         other = users[1][0]
         for _ in range(5):  # warm the caches
             await c.get("/api/v1/timelines/home", headers=me)
@@ -84,4 +95,5 @@ async def main(n: int) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 100))
+    args = [a for a in sys.argv[1:] if a != "--rich"]
+    asyncio.run(main(int(args[0]) if args else 100, rich="--rich" in sys.argv))

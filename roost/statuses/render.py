@@ -11,7 +11,7 @@ before the write can never put the old version back.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import msgspec
@@ -83,33 +83,47 @@ async def render_statuses(
     ids: Sequence[int],
     base_url: str,
     cache: Cache,
+    quotable: Callable[[list[int]], Awaitable[set[int]]] | None = None,
 ) -> list[Status]:
     """Status entities for `ids` in that order, with a fixed number of queries however many.
 
     Only `StatusRenderer` (roost.statuses.renderer) calls this, with ids the viewer may see.
     Queries: statuses + mentions + tags (+ polls) only for cache misses, accounts, the
     viewer's own favourites / reblogs / bookmarks / pins, and (when a poll is among them)
-    the viewer's ballots.
+    the viewer's ballots. With `quotable` (which of the quoted posts the viewer may see,
+    one query), each standing quote carries its quoted post, rendered in the same batch.
     """
     if not ids:
         return []
     id_list = list(dict.fromkeys(ids))
-    cores = await _cached(cache, id_list)
-    originals = {c.reblog_of_id for c in cores.values() if c.reblog_of_id is not None}
-    cores.update(await _cached(cache, list(originals - cores.keys())))
-    missing = [i for i in [*id_list, *originals] if i not in cores]
-    if missing:
-        built = await _build(db, missing, base_url)
-        cores.update(built)
-        if built:
-            await cache.add_many({status_key(k): _encode(v) for k, v in built.items()}, STATUS_TTL)
+    cores: dict[int, Core] = {}
+
+    async def load(wanted: list[int]) -> None:
+        cores.update(await _cached(cache, wanted))
+        originals = {c.reblog_of_id for c in cores.values() if c.reblog_of_id is not None}
+        cores.update(await _cached(cache, list(originals - cores.keys())))
+        missing = [i for i in [*wanted, *originals] if i not in cores]
+        if missing:
+            built = await _build(db, missing, base_url)
+            cores.update(built)
+            if built:
+                fresh = {status_key(k): _encode(v) for k, v in built.items()}
+                await cache.add_many(fresh, STATUS_TTL)
+
+    await load(id_list)
+    seen: set[int] = set()
+    if quotable is not None:
+        wanted = [q for c in cores.values() if (q := _quoted_id(c)) is not None]
+        if wanted:
+            seen = await quotable(wanted)
+            await load(list(seen - cores.keys()))
     rendered_accounts = await render_accounts(db, {c.account_id for c in cores.values()}, base_url)
     flags = await _viewer_flags(db, viewer_id, list(cores))
     poll_ids = [int(c.poll.poll.id) for c in cores.values() if c.poll is not None]
     own_ballots = await ballots(db, viewer_id, poll_ids)  # no query without a poll
     now = utcnow()
 
-    def finish(sid: int, reblog: Status | None) -> Status | None:
+    def finish(sid: int, reblog: Status | None, deep: bool = True) -> Status | None:
         core = cores.get(sid)
         account = rendered_accounts.get(core.account_id) if core is not None else None
         if core is None or account is None:
@@ -124,7 +138,14 @@ async def render_statuses(
         if core.poll is not None:
             ballot = own_ballots.get(int(core.poll.poll.id))
             poll = for_viewer(core.poll, viewer_id, ballot, now)
-        return complete(core, account, base_url, viewer_id, own, pinned, reblog, poll)
+        status = complete(core, account, base_url, viewer_id, own, pinned, reblog, poll)
+        if not deep or quotable is None or status.quote is None:
+            return status
+        # The quoted post, as the viewer may see it (its own quote stays shallow).
+        quote, target = status.quote, _quoted_id(core)
+        inner = None if target is None or target not in seen else finish(target, None, False)
+        state = "unauthorized" if quote.state == "accepted" and inner is None else quote.state
+        return msgspec.structs.replace(status, quote=Quote(state=state, quoted_status=inner))
 
     out: list[Status] = []
     for sid in id_list:
@@ -307,6 +328,14 @@ def core_of(
         poll=poll,
         quote_policy=row.quote_policy,
     )
+
+
+def _quoted_id(core: Core) -> int | None:
+    """The post a standing quote quotes."""
+    quote = core.status.quote
+    if quote is None or quote.state != "accepted" or not isinstance(quote.quoted_status_id, str):
+        return None
+    return int(quote.quoted_status_id)
 
 
 def shallow_quote(quoted_id: int, state: str | None) -> Quote:

@@ -6,15 +6,13 @@ import dataclasses
 from collections.abc import Sequence
 from types import SimpleNamespace
 
-import msgspec
-
 from roost.accounts.queries import account_entity, render_accounts
 from roost.cache import Cache
 from roost.db import Database
 from roost.errors import NotFound
 from roost.polls.render import for_viewer
 from roost.statuses.edits import access_history, edit_entity
-from roost.statuses.entities import Quote, Status, StatusEdit
+from roost.statuses.entities import Status, StatusEdit
 from roost.statuses.posting import Posted
 from roost.statuses.queries import access_status, visible_ids
 from roost.statuses.render import complete, core_of, mention_entity, render_statuses, tag_entity
@@ -36,47 +34,15 @@ class StatusRenderer:
 
     async def render(self, ids: Visible) -> list[Status]:
         """Status entities for `ids` (checked for their viewer), in that order, with a
-        fixed number of queries however many (a few more when some quote others)."""
-        found = await render_statuses(self.db, ids.viewer_id, ids, self.base_url, self.cache)
-        return await self._with_quoted(ids.viewer_id, found)
+        fixed number of queries however many (one more when some quote others)."""
+        viewer_id = ids.viewer_id
 
-    async def _with_quoted(self, viewer_id: int | None, found: list[Status]) -> list[Status]:
-        """Each standing quote with the quoted post in it (Mastodon's Quote), as the viewer
-        may see it: one not visible to them is `unauthorized`, and shown as nothing. The
-        quoted posts' own quotes stay shallow (their id only)."""
-        wanted = [
-            int(s.quote.quoted_status_id)
-            for t in found
-            for s in (t, t.reblog)
-            if s is not None
-            and s.quote is not None
-            and s.quote.state == "accepted"
-            and isinstance(s.quote.quoted_status_id, str)
-        ]
-        if not wanted and not any(t.quote or (t.reblog and t.reblog.quote) for t in found):
-            return found
-        by_id: dict[str, Status] = {}
-        if wanted:
-            visible = await visible_ids(self.db, viewer_id, wanted)
-            quoted = await render_statuses(self.db, viewer_id, visible, self.base_url, self.cache)
-            by_id = {q.id: q for q in quoted}
+        async def quotable(quoted: list[int]) -> set[int]:
+            return set(await visible_ids(self.db, viewer_id, quoted))
 
-        def full(s: Status) -> Status:
-            quote = s.quote
-            if quote is None:
-                return s
-            target = by_id.get(quote.quoted_status_id) if isinstance(
-                quote.quoted_status_id, str) else None  # fmt: skip
-            if quote.state == "accepted" and target is None:
-                return msgspec.structs.replace(
-                    s, quote=Quote(state="unauthorized", quoted_status=None)
-                )
-            return msgspec.structs.replace(s, quote=Quote(state=quote.state, quoted_status=target))
-
-        return [
-            full(msgspec.structs.replace(t, reblog=full(t.reblog)) if t.reblog else t)
-            for t in found
-        ]
+        return await render_statuses(
+            self.db, viewer_id, ids, self.base_url, self.cache, quotable=quotable
+        )
 
     async def visible(
         self, viewer_id: int | None, ids: Sequence[int], *, hide_muted: bool = False
