@@ -210,6 +210,12 @@ def quote_approval(core: Core, viewer_id: int | None) -> QuoteApproval:
         current = "denied"
     else:
         current = "automatic" if policy == "public" else "unknown"
+    return _approval(policy, current)
+
+
+@functools.cache
+def _approval(policy: str, current: str) -> QuoteApproval:
+    """One shared entity per combination (never changed once made: encoded as is)."""
     return QuoteApproval(
         automatic=list(_AUTOMATIC.get(policy, [])), manual=[], current_user=current
     )
