@@ -217,3 +217,22 @@ def test_quotes(server: Server) -> None:
     assert qia.status(original.id).quotes_count == 1
     revoked = qia.status_quote_revoke(original.id, quote.id)
     assert revoked.quote.state == "revoked"
+
+
+def test_conversations_and_muted_threads(server: Server) -> None:
+    """conversations, conversations_read, status_mute: direct messages as a client sees them."""
+    server.cli("users", "create", "dia", "--email", "dia@example.com", "--password", "dia-pw-123")
+    server.cli("users", "create", "dom", "--email", "dom@example.com", "--password", "dom-pw-123")
+    dia = login(server, "dia", "dia-pw-123")
+    dom = login(server, "dom", "dom-pw-123")
+    note = dia.status_post("@dom just between us", visibility="direct")
+    [conversation] = dom.conversations()
+    assert conversation.unread is True
+    assert conversation.last_status.id == note.id
+    assert [a.acct for a in conversation.accounts] == ["dia"]
+    assert dom.conversations_read(conversation.id).unread is False
+    assert dom.status_mute(note.id).muted is True
+    later = dia.status_post("@dom still there?", visibility="direct", in_reply_to_id=note.id)
+    mentions = [n.status.id for n in dom.notifications() if n.type == "mention"]
+    assert mentions == [note.id]  # nothing since the thread was muted
+    assert later.id not in mentions
