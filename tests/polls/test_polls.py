@@ -269,3 +269,34 @@ async def test_polls_load_in_a_fixed_number_of_queries(
     ten = await count(True), await count(False)
     assert [n for _, n in ten] == [10, 10]
     assert [q for q, _ in ten] == [q for q, _ in one]
+
+
+async def test_a_poll_closing_while_votes_arrive_counts_exactly_the_accepted_ones(
+    client: httpx.AsyncClient, roost: Roost, alice: User, make_user: MakeUser
+) -> None:
+    status = await post_poll(client, alice, ["a", "b"])
+    poll_id = status["poll"]["id"]
+    early = [await make_user(f"early{i}") for i in range(6)]
+    late = [await make_user(f"late{i}") for i in range(10)]
+
+    async def close_now() -> int:
+        await end_now(roost.db, poll_id)
+        return 0
+
+    first = await asyncio.gather(*(vote(client, u, poll_id, i % 2) for i, u in enumerate(early)))
+    assert [r.status_code for r in first] == [200] * len(early)
+    # The deadline passes while the second wave of votes is in flight.
+    second = await asyncio.gather(
+        *(vote(client, u, poll_id, i % 2) for i, u in enumerate(late)), close_now()
+    )
+    answers = [r.status_code for r in second if isinstance(r, httpx.Response)]
+    await close_poll(roost, {"poll_id": int(poll_id)})
+    assert set(answers) <= {200, 422}
+    accepted = len(early) + answers.count(200)
+    poll = (await client.get(f"/api/v1/polls/{poll_id}", headers=alice.auth)).json()
+    assert poll["expired"] is True
+    assert (poll["votes_count"], poll["voters_count"]) == (accepted, accepted)
+    ballots = sa.select(sa.func.count()).select_from(poll_votes)
+    assert await roost.db.scalar(ballots.where(poll_votes.c.poll_id == int(poll_id))) == accepted
+    told = await client.get("/api/v1/notifications?types[]=poll", headers=early[0].auth)
+    assert len(told.json()) == 1
