@@ -7,6 +7,7 @@ from roost.emojis import tables as emojis_tables
 from roost.feeds import tables as feeds_tables
 from roost.graph import tables as graph_tables
 from roost.jobs import tables as jobs_tables
+from roost.lists import tables as lists_tables
 from roost.maintenance import tables as maintenance_tables
 from roost.notifications import tables as notifications_tables
 from roost.oauth import tables as oauth_tables
@@ -23,6 +24,7 @@ __all__ = [
     "feeds_tables",
     "graph_tables",
     "jobs_tables",
+    "lists_tables",
     "maintenance_tables",
     "metadata",
     "notifications_tables",

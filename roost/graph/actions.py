@@ -21,6 +21,7 @@ from roost.graph.queries import render_relationship
 from roost.graph.tables import blocks, follow_requests, follows, mutes
 from roost.ids import new_id
 from roost.jobs.queue import enqueue
+from roost.lists.actions import leave_lists
 from roost.notifications.actions import notify, unnotify
 from roost.timeutil import utcnow
 
@@ -127,6 +128,7 @@ async def _remove_follow(tx: Transaction, follower_id: int, followee_id: int) ->
     )
     if deleted.rowcount:
         await _count(tx, follower_id, followee_id, -1)
+        await leave_lists(tx, follower_id, followee_id)
     await _unfeed(tx, follower_id, followee_id)
 
 

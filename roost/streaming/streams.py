@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from roost.lists.queries import list_channel
 from roost.oauth.queries import Viewer
 from roost.oauth.scopes import scope_allows
 
@@ -130,6 +131,11 @@ def resolve_stream(viewer: Viewer, name: Any, params: Mapping[str, Any]) -> Stre
         list_id = params.get("list")
         if not isinstance(list_id, str | int) or isinstance(list_id, bool) or list_id == "":
             raise StreamError("Missing list name parameter")
-        # Roost has no lists yet, so no list is the viewer's: Mastodon's answer for that.
-        raise StreamError("Not authorized to stream this list", 401)
+        text = str(list_id)
+        if not (text.isascii() and text.isdigit()):
+            raise StreamError("Not authorized to stream this list", 401)
+        # Whether the list is the viewer's is checked when it is opened (a query).
+        return Stream(
+            name=name, label=(name, text), channels=(list_channel(int(text)),), statuses="visible"
+        )
     raise StreamError("Unknown stream type")

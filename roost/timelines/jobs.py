@@ -24,6 +24,7 @@ from roost.accounts.tables import accounts, users
 from roost.graph.tables import follows
 from roost.jobs.context import JobContext
 from roost.jobs.registry import batch_job, job
+from roost.lists.queries import list_channel, lists_with_member
 from roost.notifications.actions import notify
 from roost.pubsub import Event, encode_event
 from roost.statuses.quotes import notify_quoters
@@ -168,6 +169,9 @@ async def fan_out_many(ctx: JobContext, payloads: list[dict[str, Any]]) -> None:
         if owners:
             pushes.append((owners, status_id, author_id))
             events += [(f"timeline:{o}", message) for o in owners]
+        if status.visibility != "direct":  # the lists the author is in, live
+            in_lists = await lists_with_member(ctx.db, author_id)
+            events += [(list_channel(i), message) for i in in_lists]
         public.append((status, original, message))
     await ctx.feeds.push_many(pushes)
     if events:

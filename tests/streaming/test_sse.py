@@ -416,3 +416,23 @@ async def test_direct_posts_reach_the_direct_stream_as_conversations(
         name, payload = await other.status_event()
         assert (name, payload["accounts"][0]["username"]) == ("conversation", "carol")
         assert public["id"] not in direct.raw
+
+
+async def test_a_list_stream_is_its_owners_and_carries_its_members_posts(
+    client: httpx.AsyncClient, server: str, alice: User, bob: User, carol: User
+) -> None:
+    await client.post(f"/api/v1/accounts/{bob.sid}/follow", headers=alice.auth)
+    made = (await client.post("/api/v1/lists", json={"title": "B"}, headers=alice.auth)).json()
+    await client.post(
+        f"/api/v1/lists/{made['id']}/accounts", json={"account_ids": [bob.sid]},
+        headers=alice.auth,
+    )  # fmt: skip
+    async with httpx.AsyncClient(base_url=f"http://{server}", timeout=TIMEOUT) as http:
+        r = await http.get("/api/v1/streaming/list", params={"list": made["id"]},
+                           headers=carol.auth)  # fmt: skip
+        assert (r.status_code, r.json()["error"]) == (401, "Not authorized to stream this list")
+    async with sse(server, "list", alice, list=made["id"]) as source:
+        await post(client, carol, "not in the list")
+        status = await post(client, bob, "in the list")
+        name, payload = await source.status_event()
+        assert (name, payload["id"]) == ("update", status["id"])

@@ -23,10 +23,11 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from roost.api.http import Api, ApiRequest
-from roost.errors import RoostError
+from roost.errors import NotFound, RoostError
 from roost.http.auth import authenticate
 from roost.http.params import TRUE_VALUES
 from roost.http.responses import json_response
+from roost.lists.queries import access_list
 from roost.oauth.queries import Viewer
 from roost.streaming.hub import Listener, Message
 from roost.streaming.streams import Stream, StreamError, open_stream, resolve_stream
@@ -81,6 +82,20 @@ async def stream_viewer(conn: HTTPConnection) -> Viewer:
     return viewer
 
 
+async def open_own_stream(
+    roost: Roost, viewer: Viewer, name: Any, params: Mapping[str, Any]
+) -> Stream:
+    """`open_stream`, and a list stream only for the list's owner (Mastodon's 401)."""
+    stream = open_stream(viewer, name, params)
+    if stream.name == "list":
+        assert viewer.account_id is not None
+        try:
+            await access_list(roost.db, viewer.account_id, int(stream.label[1]))
+        except NotFound:
+            raise StreamError("Not authorized to stream this list", 401) from None
+    return stream
+
+
 # --- Server-sent events -------------------------------------------------------------------
 
 
@@ -91,7 +106,7 @@ async def event_stream(request: Request) -> Response:
         name += ":media"
     try:
         viewer = await stream_viewer(request)
-        stream = open_stream(viewer, name, request.query_params)
+        stream = await open_own_stream(request.app.state.roost, viewer, name, request.query_params)
     except StreamError as exc:
         return json_response({"error": exc.message}, exc.status)
     return EventStreamResponse(request.app.state.roost, viewer, stream)
@@ -233,7 +248,7 @@ class WebSocketSession:
     async def add(self, name: Any, params: Mapping[str, Any]) -> dict[str, Any] | None:
         """Subscribe to a stream; Mastodon's error message if that cannot be."""
         try:
-            stream = open_stream(self.viewer, name, params)
+            stream = await open_own_stream(self.listener.roost, self.viewer, name, params)
         except StreamError as exc:
             return {"error": exc.message, "status": exc.status}
         await self.listener.add(stream)

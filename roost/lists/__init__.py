@@ -1,0 +1,1 @@
+"""Lists: an account's own groups of the people it follows, each with its timeline."""

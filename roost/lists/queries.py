@@ -1,0 +1,98 @@
+"""Reading lists: one's own only, their members, and a list's timeline (its members' posts
+as the owner's home would show them, filtered by the list's replies policy)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from roost.db import Database
+from roost.errors import NotFound
+from roost.graph.tables import follows
+from roost.lists.entities import List
+from roost.lists.tables import list_accounts, lists
+from roost.statuses.queries import newest_first, page, timeline_select
+from roost.statuses.visible import Visible
+
+
+def list_channel(list_id: int) -> str:
+    """The pub/sub channel of a list's live stream: its members' new posts."""
+    return f"timeline:list:{list_id}"
+
+
+def list_entity(row: Any) -> List:
+    return List(id=str(row.id), title=row.title, replies_policy=row.replies_policy)
+
+
+async def access_list(db: Database, owner_id: int, list_id: int) -> Any:
+    """One's own list; NotFound for another's (which is not told apart from none)."""
+    row = await db.fetch_one(
+        sa.select(lists).where(lists.c.id == list_id, lists.c.account_id == owner_id)
+    )
+    if row is None:
+        raise NotFound()
+    return row
+
+
+async def lists_of(db: Database, owner_id: int, member_id: int | None = None) -> list[List]:
+    """One's lists by title (with `member_id`: those that account is in)."""
+    query = sa.select(lists).where(lists.c.account_id == owner_id)
+    if member_id is not None:
+        query = query.where(
+            lists.c.id.in_(
+                sa.select(list_accounts.c.list_id).where(list_accounts.c.account_id == member_id)
+            )
+        )
+    rows = await db.fetch_all(query.order_by(lists.c.title, lists.c.id))
+    return [list_entity(r) for r in rows]
+
+
+async def member_ids(
+    db: Database, owner_id: int, list_id: int, *, max_id: int | None = None, limit: int = 40
+) -> list[int]:
+    """A page of a list's members (account ids, descending)."""
+    await access_list(db, owner_id, list_id)
+    query = sa.select(list_accounts.c.account_id).where(list_accounts.c.list_id == list_id)
+    if max_id is not None:
+        query = query.where(list_accounts.c.account_id < max_id)
+    return list(await db.scalars(query.order_by(list_accounts.c.account_id.desc()).limit(limit)))
+
+
+async def lists_with_member(db: Database, account_id: int) -> list[int]:
+    """Ids of every list `account_id` is in (whoever owns them): its posts reach them live."""
+    return list(
+        await db.scalars(
+            sa.select(list_accounts.c.list_id).where(list_accounts.c.account_id == account_id)
+        )
+    )
+
+
+async def list_timeline(
+    db: Database,
+    owner_id: int,
+    list_id: int,
+    *,
+    max_id: int | None,
+    since_id: int | None,
+    min_id: int | None,
+    limit: int,
+) -> Visible:
+    """The posts (and reposts) of a list's members, newest first, as the owner may see them
+    and as its replies policy says: `list`, replies to members (or oneself); `followed`,
+    replies to anyone the owner follows; `none`, no replies but a member's own threads."""
+    row = await access_list(db, owner_id, list_id)
+    query, s, _ = timeline_select(owner_id, hide_muted=True)
+    members = sa.select(list_accounts.c.account_id).where(list_accounts.c.list_id == list_id)
+    query = query.where(s.c.account_id.in_(members))
+    to = s.c.in_reply_to_account_id
+    own_thread = sa.or_(to.is_(None), to == s.c.account_id)
+    if row.replies_policy == "none":
+        query = query.where(own_thread)
+    elif row.replies_policy == "list":
+        query = query.where(sa.or_(own_thread, to == owner_id, to.in_(members)))
+    else:
+        followed = sa.select(follows.c.target_account_id).where(follows.c.account_id == owner_id)
+        query = query.where(sa.or_(own_thread, to == owner_id, to.in_(followed)))
+    paged = page(query, s.c.id, max_id=max_id, since_id=since_id, min_id=min_id, limit=limit)
+    return Visible(owner_id, newest_first(await db.scalars(paged), min_id))
