@@ -476,6 +476,7 @@ def test_every_page_is_accessible_and_fits(page: Page, site: Site, look: Look) -
         ("/follow_requests", "Follow requests"),
         ("/settings/preferences", None),
         ("/conversations", "Messages"),
+        ("/lists", "Lists"),
         ("/scheduled", "Scheduled posts"),
     ):
         page.goto(path)
