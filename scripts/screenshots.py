@@ -1,4 +1,5 @@
-"""Take the web app's screenshots into docs/screenshots/: home, profile and a post's page,
+"""Take the web app's screenshots into docs/screenshots/: home (with a poll and a quote),
+profile and a post's page,
 on a desktop (1280x900) and a phone (390x844), in light and dark.
 
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
@@ -66,7 +67,7 @@ def seed(server: Server) -> dict[str, str]:
             time.sleep(0.05)  # distinct, ordered timestamps
             return status_id
 
-        post("chloe", "Premier trajet à vélo de l'année jusqu'au bord de mer. 🚲🌊 #vélo")
+        ride = post("chloe", "Premier trajet à vélo de l'année jusqu'au bord de mer. 🚲🌊 #vélo")
         post("ben", "Sourdough attempt number 14. The crumb is finally open! 🍞")
         thread = post(
             "ben",
@@ -80,6 +81,14 @@ def seed(server: Server) -> dict[str, str]:
             call(who, "POST", f"/api/v1/statuses/{thread}/favourite")
         call("chloe", "POST", f"/api/v1/statuses/{thread}/reblog")
         post("ana", "Coffee, binoculars, low tide. A perfect Saturday. ☕🔭")
+        call("ben", "POST", "/api/v1/statuses", quoted_status_id=ride,
+             status="This is the energy I need for the spring. 👏")  # fmt: skip
+        poll = call("chloe", "POST", "/api/v1/statuses", status="Samedi : on va où ? 🗺️",
+                    poll={"options": ["La plage 🏖️", "La forêt 🌲", "Le marché 🧺"],
+                          "expires_in": 86400})  # fmt: skip
+        poll_id = poll["poll"]["id"]  # type: ignore[index]  # a Poll entity
+        call("ben", "POST", f"/api/v1/polls/{poll_id}/votes", choices=[1])
+        call("ana", "POST", f"/api/v1/polls/{poll_id}/votes", choices=[0])
         return {"post": thread}
 
 
