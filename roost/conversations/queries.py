@@ -11,7 +11,7 @@ from roost.conversations.entities import Conversation
 from roost.conversations.tables import account_conversations
 from roost.db import Database
 from roost.errors import NotFound
-from roost.statuses.queries import visible_ids
+from roost.statuses.queries import page, visible_ids
 from roost.statuses.renderer import StatusRenderer
 from roost.statuses.tables import statuses
 from roost.statuses.visible import Visible
@@ -30,16 +30,11 @@ async def conversations_page(
 ) -> list[Any]:
     """A page of the account's conversations, paged by their last post's id (as Mastodon)."""
     query = sa.select(account_conversations).where(ac.account_id == account_id)
-    if max_id is not None:
-        query = query.where(ac.last_status_id < max_id)
-    if since_id is not None:
-        query = query.where(ac.last_status_id > since_id)
-    if min_id is not None:
-        rows = await db.fetch_all(
-            query.where(ac.last_status_id > min_id).order_by(ac.last_status_id).limit(limit)
-        )
-        return list(reversed(rows))
-    return list(await db.fetch_all(query.order_by(ac.last_status_id.desc()).limit(limit)))
+    paged = page(
+        query, ac.last_status_id, max_id=max_id, since_id=since_id, min_id=min_id, limit=limit
+    )
+    rows = list(await db.fetch_all(paged))
+    return rows[::-1] if min_id is not None else rows  # newest first, as `newest_first`
 
 
 async def thread_of(

@@ -59,13 +59,20 @@ async def member_ids(
     return list(await db.scalars(query.order_by(list_accounts.c.account_id.desc()).limit(limit)))
 
 
-async def lists_with_member(db: Database, account_id: int) -> list[int]:
-    """Ids of every list `account_id` is in (whoever owns them): its posts reach them live."""
-    return list(
-        await db.scalars(
-            sa.select(list_accounts.c.list_id).where(list_accounts.c.account_id == account_id)
+async def lists_with_members(db: Database, account_ids: list[int]) -> dict[int, list[int]]:
+    """The lists (whoever owns them) each of `account_ids` is in: their posts reach them
+    live (one query; none for no accounts)."""
+    if not account_ids:
+        return {}
+    rows = await db.fetch_all(
+        sa.select(list_accounts.c.account_id, list_accounts.c.list_id).where(
+            list_accounts.c.account_id.in_(account_ids)
         )
     )
+    found: dict[int, list[int]] = {}
+    for row in rows:
+        found.setdefault(row.account_id, []).append(row.list_id)
+    return found
 
 
 async def list_timeline(

@@ -120,18 +120,14 @@ async def edit_poll(
             known={},
         )  # fmt: skip
         return poll_id
-    titles = await tx.scalars(
-        sa.select(poll_options.c.title)
-        .where(poll_options.c.poll_id == poll_id)
-        .order_by(poll_options.c.position)
-    )
+    titles = await option_titles(tx, poll_id)
     multiple = await tx.scalar(sa.select(polls.c.multiple).where(polls.c.id == poll_id))
     values: dict[str, Any] = {
         "hide_totals": poll.hide_totals,
         "expires_at": now + timedelta(seconds=poll.expires_in),
         "closed_at": None,
     }
-    if list(titles) != poll.options or bool(multiple) != poll.multiple:
+    if titles != poll.options or bool(multiple) != poll.multiple:
         for table in (poll_votes, poll_options):
             await tx.execute(table.delete().where(table.c.poll_id == poll_id))
         await tx.execute(
@@ -142,6 +138,17 @@ async def edit_poll(
     await tx.execute(polls.update().where(polls.c.id == poll_id).values(values))
     await enqueue(tx, "close_poll", {"poll_id": poll_id}, delay=poll.expires_in)
     return poll_id
+
+
+async def option_titles(tx: Transaction, poll_id: int) -> list[str]:
+    """A poll's options, in order."""
+    return list(
+        await tx.scalars(
+            sa.select(poll_options.c.title)
+            .where(poll_options.c.poll_id == poll_id)
+            .order_by(poll_options.c.position)
+        )
+    )
 
 
 async def access_poll(db: Database, viewer_id: int | None, poll_id: int) -> Any:

@@ -15,8 +15,7 @@ from roost.db import Database, Transaction
 from roost.errors import NotFound
 from roost.ids import new_id
 from roost.jobs.queue import enqueue
-from roost.polls.actions import NewPoll, check_poll, edit_poll
-from roost.polls.tables import poll_options
+from roost.polls.actions import NewPoll, check_poll, edit_poll, option_titles
 from roost.statuses.compose import attach_tags, check_language, check_text, compose_text
 from roost.statuses.entities import StatusEdit, StatusEditPoll, StatusEditPollOption
 from roost.statuses.queries import access_status
@@ -108,15 +107,7 @@ async def _has_history(tx: Transaction, status_id: int) -> bool:
 
 async def _record(tx: Transaction, row: Any, at: Any) -> None:
     """Keep a version of the status (`row` as it is in `tx`) in its history."""
-    titles = None
-    if row.poll_id is not None:
-        titles = list(
-            await tx.scalars(
-                sa.select(poll_options.c.title)
-                .where(poll_options.c.poll_id == row.poll_id)
-                .order_by(poll_options.c.position)
-            )
-        )
+    titles = None if row.poll_id is None else await option_titles(tx, row.poll_id)
     await tx.execute(
         status_edits.insert(),
         [

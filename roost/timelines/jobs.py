@@ -24,7 +24,7 @@ from roost.accounts.tables import accounts, users
 from roost.graph.tables import follows
 from roost.jobs.context import JobContext
 from roost.jobs.registry import batch_job, job
-from roost.lists.queries import list_channel, lists_with_member
+from roost.lists.queries import list_channel, lists_with_members
 from roost.notifications.actions import notify
 from roost.pubsub import Event, encode_event
 from roost.statuses.quotes import notify_quoters
@@ -145,6 +145,7 @@ async def fan_out_many(ctx: JobContext, payloads: list[dict[str, Any]]) -> None:
     pushes: list[tuple[list[int], int, int]] = []
     events: list[tuple[str, bytes]] = []
     public: list[tuple[Any, Any, bytes]] = []
+    listed: list[tuple[int, bytes]] = []  # (author, event) for the lists the author is in
     for payload in payloads:
         status_id = int(payload["status_id"])
         status = await ctx.db.fetch_one(_STATUS, {"id": status_id})
@@ -170,9 +171,10 @@ async def fan_out_many(ctx: JobContext, payloads: list[dict[str, Any]]) -> None:
             pushes.append((owners, status_id, author_id))
             events += [(f"timeline:{o}", message) for o in owners]
         if status.visibility != "direct":  # the lists the author is in, live
-            in_lists = await lists_with_member(ctx.db, author_id)
-            events += [(list_channel(i), message) for i in in_lists]
+            listed.append((author_id, message))
         public.append((status, original, message))
+    in_lists = await lists_with_members(ctx.db, [a for a, _ in listed])
+    events += [(list_channel(i), m) for a, m in listed for i in in_lists.get(a, ())]
     await ctx.feeds.push_many(pushes)
     if events:
         await ctx.pubsub.publish_many(events)
@@ -206,19 +208,9 @@ async def status_updated(ctx: JobContext, payload: dict[str, Any]) -> None:
     message = encode_event(Event(event="status.update", id=str(status_id)))
     author_id = status.account_id
     if status.visibility != "direct":
-        last, owners = 0, [author_id]
-        while True:
-            rows = await ctx.db.fetch_all(
-                sa.select(follows.c.id, follows.c.account_id)
-                .where(follows.c.target_account_id == author_id, follows.c.id > last)
-                .order_by(follows.c.id)
-                .limit(ctx.settings.fanout_batch)
-            )
-            owners += [r.account_id for r in rows]
-            await ctx.pubsub.publish_many([(f"timeline:{o}", message) for o in owners])
-            if not rows:
-                break
-            last, owners = rows[-1].id, []
+        await ctx.pubsub.publish_many([(f"timeline:{author_id}", message)])
+        async for batch in _followers_of(ctx, [author_id]):
+            await ctx.pubsub.publish_many([(f"timeline:{o}", message) for o in batch])
     else:  # a direct post: its participants' own streams
         mentioned = await ctx.db.scalars(
             sa.select(mentions.c.account_id).where(mentions.c.status_id == status_id)
@@ -244,9 +236,20 @@ async def unfan_out(ctx: JobContext, payload: dict[str, Any]) -> None:
     entries: list[tuple[int, int]] = [(int(s), int(a)) for s, a in payload["entries"]]
     authors = sorted({a for _, a in entries})
     messages = [encode_event(Event(event="delete", id=str(s))) for s, _ in entries]
-    last = 0
     owners_seen: list[int] = list(authors)
     await ctx.feeds.remove(authors, entries)
+    async for batch in _followers_of(ctx, authors):
+        await ctx.feeds.remove(batch, entries)
+        owners_seen += batch
+    channels = [f"timeline:{o}" for o in dict.fromkeys(owners_seen)]
+    if payload.get("public"):
+        channels += ["timeline:public", "timeline:public:local"]
+    await ctx.pubsub.publish_many([(c, m) for c in channels for m in messages])
+
+
+async def _followers_of(ctx: JobContext, authors: list[int]) -> AsyncGenerator[list[int]]:
+    """The followers of `authors`, `fanout_batch` at a time (by follow id)."""
+    last = 0
     while True:
         rows = await ctx.db.fetch_all(
             sa.select(follows.c.id, follows.c.account_id)
@@ -255,15 +258,9 @@ async def unfan_out(ctx: JobContext, payload: dict[str, Any]) -> None:
             .limit(ctx.settings.fanout_batch)
         )
         if not rows:
-            break
-        batch = [r.account_id for r in rows]
-        await ctx.feeds.remove(batch, entries)
-        owners_seen += batch
+            return
+        yield [r.account_id for r in rows]
         last = rows[-1].id
-    channels = [f"timeline:{o}" for o in dict.fromkeys(owners_seen)]
-    if payload.get("public"):
-        channels += ["timeline:public", "timeline:public:local"]
-    await ctx.pubsub.publish_many([(c, m) for c in channels for m in messages])
 
 
 @job("feed.merge")
