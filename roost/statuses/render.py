@@ -123,7 +123,8 @@ async def render_statuses(
     own_ballots = await ballots(db, viewer_id, poll_ids)  # no query without a poll
     now = utcnow()
 
-    def finish(sid: int, reblog: Status | None, deep: bool = True) -> Status | None:
+    # No closure here may call itself: that cycle kept each page alive for the cyclic GC.
+    def plain(sid: int, reblog: Status | None) -> Status | None:
         core = cores.get(sid)
         account = rendered_accounts.get(core.account_id) if core is not None else None
         if core is None or account is None:
@@ -138,12 +139,15 @@ async def render_statuses(
         if core.poll is not None:
             ballot = own_ballots.get(int(core.poll.poll.id))
             poll = for_viewer(core.poll, viewer_id, ballot, now)
-        status = complete(core, account, base_url, viewer_id, own, pinned, reblog, poll)
-        if not deep or quotable is None or status.quote is None:
+        return complete(core, account, base_url, viewer_id, own, pinned, reblog, poll)
+
+    def finish(sid: int, reblog: Status | None) -> Status | None:
+        status = plain(sid, reblog)
+        if status is None or quotable is None or status.quote is None:
             return status
         # The quoted post, as the viewer may see it (its own quote stays shallow).
-        quote, target = status.quote, _quoted_id(core)
-        inner = None if target is None or target not in seen else finish(target, None, False)
+        quote, target = status.quote, _quoted_id(cores[sid])
+        inner = None if target is None or target not in seen else plain(target, None)
         state = "unauthorized" if quote.state == "accepted" and inner is None else quote.state
         return msgspec.structs.replace(status, quote=Quote(state=state, quoted_status=inner))
 
@@ -375,7 +379,7 @@ async def _viewer_flags(
 
 @functools.cache
 def _flags_statement() -> sa.CompoundSelect[Any]:
-    viewer = sa.bindparam("viewer", type_=sa.BigInteger)
+    viewer, mutes = sa.bindparam("viewer", type_=sa.BigInteger), conversation_mutes
     return sa.union_all(
         sa.select(sa.literal("f").label("k"), favourites.c.status_id).where(
             favourites.c.account_id == viewer, any_of(favourites.c.status_id, "ids")
@@ -390,8 +394,6 @@ def _flags_statement() -> sa.CompoundSelect[Any]:
             statuses.c.account_id == viewer, any_of(statuses.c.reblog_of_id, "ids")
         ),
         sa.select(sa.literal("m").label("k"), statuses.c.id)
-        .join(
-            conversation_mutes, conversation_mutes.c.conversation_id == statuses.c.conversation_id
-        )
-        .where(conversation_mutes.c.account_id == viewer, any_of(statuses.c.id, "ids")),
+        .join(mutes, mutes.c.conversation_id == statuses.c.conversation_id)
+        .where(mutes.c.account_id == viewer, any_of(statuses.c.id, "ids")),
     )
