@@ -8,6 +8,7 @@ from typing import Any
 IMG = Path(__file__).resolve().parent.parent / "docs" / "benchmarks"
 ENDPOINTS = [
     ("home", "home timeline"),
+    ("home_rich", "home timeline, polls and quotes"),
     ("account", "account timeline"),
     ("context", "thread context"),
     ("post", "POST /api/v1/statuses"),

@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 
 import sqlalchemy as sa
 
-from bench import gen, load, seed
+from bench import gen, load, rich, seed
 from bench.backends import Instance
 from bench.config import Config, post_texts
 from bench.profile import summarise
@@ -218,8 +218,9 @@ class BackendRun:
         path: str,
         expect: Callable[[Any], bool],
         seconds: float,
+        token: str | None = None,
     ) -> load.WrkResult:
-        token = self.tokens["reader"]
+        token = token or self.tokens["reader"]
         status, body = load.http("GET", server.base + path, token)
         if status != 200 or not expect(body):
             raise RuntimeError(f"{name}: unexpected answer {status}: {str(body)[:300]}")
@@ -426,6 +427,7 @@ class BackendRun:
                 ),
                 self.cfg.seconds,
             )
+            await self._rich_home(server)
             await self._fanout(server)
             await self._post(server)
             self.out["memory"] = load.rss_mb(server.pid)
@@ -434,6 +436,21 @@ class BackendRun:
         if final:
             await self._post_split()
             await self._sql_trace()
+
+    async def _rich_home(self, server: load.Server) -> None:
+        """Home with polls (some voted in) and quotes in the page (bench/rich.py)."""
+        skip = {self.reader, self.poster, self.author, *self.poster_followers}
+        reader, authors = rich.pick(self.net, self.reader, skip)
+        page = await rich.seed_page(
+            self.db, server.base, self.net, reader, authors, post_texts(self.net),
+            self.thread_status,
+        )  # fmt: skip
+        await self._drain(self.cfg.drain_timeout)
+        home = "/api/v1/timelines/home"
+        await self._endpoint(
+            server, "home_rich", home, lambda b: rich.check(b, page), self.cfg.seconds, page.token
+        )
+        self.out["endpoints"]["home_rich"] |= {"polls": page.polls, "quotes": page.quotes}
 
     async def _post_split(self) -> None:
         """POST again with the jobs in a separate `roost worker` process (`roost serve
