@@ -10,6 +10,7 @@ from roost.accounts.queries import account_entity, render_accounts
 from roost.cache import Cache
 from roost.db import Database
 from roost.errors import NotFound
+from roost.filters.queries import ViewerFilters
 from roost.polls.render import for_viewer
 from roost.statuses.edits import access_history, edit_entity
 from roost.statuses.entities import Status, StatusEdit
@@ -31,18 +32,24 @@ class StatusRenderer:
         self.db = db
         self.cache = cache
         self.base_url = base_url
+        self.filters = ViewerFilters(db, cache)
 
-    async def render(self, ids: Visible) -> list[Status]:
+    async def render(self, ids: Visible, context: str | None = None) -> list[Status]:
         """Status entities for `ids` (checked for their viewer), in that order, with a
-        fixed number of queries however many (one more when some quote others)."""
+        fixed number of queries however many (one more when some quote others). With a
+        filter `context` (home, public, thread, account, notifications), as the viewer's
+        filters show them there: see roost.filters.matching.apply."""
         viewer_id = ids.viewer_id
 
         async def quotable(quoted: list[int]) -> set[int]:
             return set(await visible_ids(self.db, viewer_id, quoted))
 
-        return await render_statuses(
+        rendered = await render_statuses(
             self.db, viewer_id, ids, self.base_url, self.cache, quotable=quotable
         )
+        if context is None or viewer_id is None:
+            return rendered
+        return await self.filters.apply(viewer_id, rendered, context)
 
     async def visible(
         self, viewer_id: int | None, ids: Sequence[int], *, hide_muted: bool = False

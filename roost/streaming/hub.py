@@ -161,9 +161,14 @@ class Listener:
             status = await self._status(event.id)
             if status is None:
                 return out
+            hidden: frozenset[str] = frozenset()
+            if self.viewer_id is not None:  # the viewer's filters: `home` on user and lists
+                status, hidden = await self.roost.statuses.filters.check(self.viewer_id, status)
             payload = _encoder.encode(status).decode()
             for stream in streams:
                 if stream.statuses is None:
+                    continue
+                if hidden and ("home" if stream.statuses == "visible" else "public") in hidden:
                     continue
                 if stream.statuses == "public" and status.visibility != "public":
                     continue

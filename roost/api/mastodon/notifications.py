@@ -30,6 +30,7 @@ async def list_notifications(req: ApiRequest) -> Response:
         from_account_id=p.id("account_id"),
     )
     rendered = await queries.render_notifications(req.roost.statuses, req.me_id, rows)
+    rendered = await req.roost.statuses.filters.notifications(req.me_id, rendered)
     return page_response(req, rendered, rows[0].id if rows else None, rows[-1].id if rows else None)
 
 

@@ -150,7 +150,7 @@ async def delete_status(req: ApiRequest) -> Response:
 async def get_context(req: ApiRequest) -> Response:
     """The thread around a status: ancestors and descendants the viewer may see."""
     ancestors, descendants = await context(req.roost.db, req.viewer_id, req.path_id())
-    rendered = await req.roost.statuses.render(Visible.join(ancestors, descendants))
+    rendered = await req.roost.statuses.render(Visible.join(ancestors, descendants), "thread")
     by_id = {int(s.id): s for s in rendered}
     return json_response(
         Context(

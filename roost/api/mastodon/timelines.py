@@ -15,9 +15,12 @@ from roost.timelines import queries as tl
 api = Api()
 
 
-async def _page(req: ApiRequest, ids: Visible, cursor: list[int] | None = None) -> Response:
-    """Render `ids`; `cursor` are the paging ids when they differ from the status ids."""
-    rendered = await req.roost.statuses.render(ids)
+async def _page(
+    req: ApiRequest, ids: Visible, cursor: list[int] | None = None, context: str | None = None
+) -> Response:
+    """Render `ids` (as the viewer's filters show them in `context`); `cursor` are the
+    paging ids when they differ from the status ids."""
+    rendered = await req.roost.statuses.render(ids, context)
     keys = cursor if cursor is not None else ids
     return page_response(req, rendered, keys[0] if keys else None, keys[-1] if keys else None)
 
@@ -33,7 +36,7 @@ async def home(req: ApiRequest) -> Response:
         paging(req),
         fanout_threshold=roost.settings.fanout_threshold,
     )
-    return await _page(req, ids)
+    return await _page(req, ids, context="home")
 
 
 @api.route("/api/v1/timelines/public", response=list[Status])
@@ -47,7 +50,7 @@ async def public(req: ApiRequest) -> Response:
         remote=p.bool("remote", False),
         only_media=p.bool("only_media", False),
     )
-    return await _page(req, ids)
+    return await _page(req, ids, context="public")
 
 
 @api.route("/api/v1/timelines/tag/{hashtag}", response=list[Status])
@@ -64,7 +67,7 @@ async def tag(req: ApiRequest) -> Response:
         none_tags=[str(t) for t in p.list("none")],
         only_media=p.bool("only_media", False),
     )
-    return await _page(req, ids)
+    return await _page(req, ids, context="public")
 
 
 @api.route("/api/v1/accounts/{id}/statuses", response=list[Status])
@@ -86,7 +89,7 @@ async def account_statuses(req: ApiRequest) -> Response:
         only_media=p.bool("only_media", False),
         tagged=p.str("tagged"),
     )
-    return await _page(req, ids)
+    return await _page(req, ids, context="account")
 
 
 @api.route("/api/v1/favourites", scope="read:favourites", user=True, response=list[Status])

@@ -18,7 +18,7 @@ from roost.web.render import (
     redirect,
     render,
 )
-from roost.web.views.timelines import PAGE_SIZE, older_link
+from roost.web.views.timelines import PAGE_SIZE, older_link, statuses_of
 
 
 def _list_id(page: Page) -> int:
@@ -66,7 +66,7 @@ async def list_page(page: Page) -> Response:
         nav="lists",
         list=row,
         members=members,
-        statuses=await page.roost.statuses.render(ids),
+        statuses=await statuses_of(page, ids, "home"),
         older=older_link(page, ids),
         next_url=f"/lists/{list_id}",
     )

@@ -1,0 +1,1 @@
+"""Filters ("muted words"): keywords and statuses one does not want to see, per context."""
