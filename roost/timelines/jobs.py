@@ -4,7 +4,8 @@
   `update` event to each; public posts also go to the public and hashtag streams.
 - `unfan_out`: a deleted status (and its boosts) out of those feeds, with `delete` events.
 - `feed.merge` / `feed.unmerge`: a followed (unfollowed, blocked) account's posts into
-  (out of) one feed.
+  (out of) one feed; `feed.merge_tag` / `feed.unmerge_tag` (roost.timelines.tag_feed) a
+  followed (unfollowed) hashtag's.
 All are idempotent: running one twice leaves the same feeds (a killed worker's job re-runs).
 """
 
@@ -31,6 +32,7 @@ from roost.statuses.quotes import notify_quoters
 from roost.statuses.tables import mentions, status_tags, statuses, tags
 from roost.timelines.home_rule import belongs_in_home
 from roost.timelines.rebuild import feed_entries_for
+from roost.timelines.tag_feed import tag_recipients
 from roost.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -159,8 +161,11 @@ async def fan_out_many(ctx: JobContext, payloads: list[dict[str, Any]]) -> None:
         author_id = status.account_id
         message = _update(status_id)
         owners = [author_id]  # the author's own feed rides with the first batch
+        sources = [tag_recipients(ctx, status)]  # followers of its tags who get it so
         if int(status.author_followers or 0) <= ctx.settings.fanout_threshold:
-            async with contextlib.aclosing(_recipients(ctx, status, original)) as batches:
+            sources.insert(0, _recipients(ctx, status, original))
+        for source in sources:
+            async with contextlib.aclosing(source) as batches:
                 async for batch in batches:
                     owners += batch
                     if len(owners) >= ctx.settings.fanout_batch:
@@ -210,6 +215,8 @@ async def status_updated(ctx: JobContext, payload: dict[str, Any]) -> None:
     if status.visibility != "direct":
         await ctx.pubsub.publish_many([(f"timeline:{author_id}", message)])
         async for batch in _followers_of(ctx, [author_id]):
+            await ctx.pubsub.publish_many([(f"timeline:{o}", message) for o in batch])
+        async for batch in tag_recipients(ctx, status):  # who got it by a followed tag
             await ctx.pubsub.publish_many([(f"timeline:{o}", message) for o in batch])
     else:  # a direct post: its participants' own streams
         mentioned = await ctx.db.scalars(

@@ -65,7 +65,7 @@ async def home_timeline(
     """The viewer's home timeline: their feed (rebuilt from SQL if absent) merged with the
     recent posts of followed accounts too big to fan out, with visibility, blocks and
     mutes applied. Over-fetches and pages on when entries turn out hidden."""
-    ids = await _feed_page(db, feeds, viewer_id, paging)
+    ids = await _feed_page(db, feeds, viewer_id, paging, fanout_threshold)
     result: list[int] = []
     current = paging
     for _round in range(3):
@@ -75,7 +75,7 @@ async def home_timeline(
             break
         # Some entries were hidden (blocked, muted, deleted): read further down the feed.
         current = Paging(max_id=min(ids), since_id=paging.since_id, limit=current.limit)
-        ids = await _feed_page(db, feeds, viewer_id, current)
+        ids = await _feed_page(db, feeds, viewer_id, current, fanout_threshold)
         if not ids:
             break
     return Visible(viewer_id, result[: paging.limit])
@@ -136,7 +136,9 @@ def _home_statement(
     return sa.select(merged.c.id).order_by(order).limit(limit)
 
 
-async def _feed_page(db: Database, feeds: FeedStore, viewer_id: int, paging: Paging) -> list[int]:
+async def _feed_page(
+    db: Database, feeds: FeedStore, viewer_id: int, paging: Paging, threshold: int
+) -> list[int]:
     kwargs: dict[str, Any] = {
         "max_id": paging.max_id,
         "since_id": paging.since_id,
@@ -150,7 +152,7 @@ async def _feed_page(db: Database, feeds: FeedStore, viewer_id: int, paging: Pag
             FROM_STORE.inc()
             return ids
         # Absent (new account, flushed Redis, back after inactivity): rebuild from SQL.
-        entries = await feed_entries_for(db, viewer_id, limit=FEED_CAP)
+        entries = await feed_entries_for(db, viewer_id, limit=FEED_CAP, fanout_threshold=threshold)
         await feeds.fill(viewer_id, entries)
         REBUILT.inc()
         return await feeds.page(viewer_id, **kwargs) or []
@@ -160,7 +162,7 @@ async def _feed_page(db: Database, feeds: FeedStore, viewer_id: int, paging: Pag
     # The feed store is away (Redis down, roost.outage) or cannot keep the rebuilt feed
     # (a full disk): the page from SQL, as the rebuild makes the feed.
     if entries is None:
-        entries = await feed_entries_for(db, viewer_id, limit=FEED_CAP)
+        entries = await feed_entries_for(db, viewer_id, limit=FEED_CAP, fanout_threshold=threshold)
     FROM_SQL.inc()
     return _page_of([status_id for status_id, _ in entries], paging)
 

@@ -1,5 +1,6 @@
 """A home feed rebuilt from SQL: what fan-out would have put in it (the home rule of
-roost.timelines.home_rule), bounded so that its read does not grow with the database."""
+roost.timelines.home_rule, and the posts of followed tags of roost.timelines.tag_feed),
+bounded so that its read does not grow with the database."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from roost.graph.tables import follows
 from roost.statuses.queries import timeline_select
 from roost.statuses.tables import statuses
 from roost.timelines.home_rule import belongs_in_home
+from roost.timelines.tag_feed import tag_entries_for
 
 
 async def feed_entries_for(
@@ -21,9 +23,23 @@ async def feed_entries_for(
     authors: list[int] | None = None,
     limit: int = FEED_CAP,
     reblogs: bool = True,
+    fanout_threshold: int = 250_000,
 ) -> list[tuple[int, int]]:
     """(status id, author id) of what fan-out would have put in `owner_id`'s feed: the
-    owner's own posts and those of followed accounts (or just `authors`), newest first."""
+    owner's own posts, those of followed accounts and of followed tags (or just the posts
+    of `authors`), newest first. `fanout_threshold` as in the settings."""
+    entries = await _followed_entries(db, owner_id, authors, limit, reblogs)
+    if authors is not None:
+        return entries
+    tagged = await tag_entries_for(db, owner_id, limit=limit, fanout_threshold=fanout_threshold)
+    if not tagged:
+        return entries
+    return sorted(set(entries) | set(tagged), reverse=True)[:limit]
+
+
+async def _followed_entries(
+    db: Database, owner_id: int, authors: list[int] | None, limit: int, reblogs: bool
+) -> list[tuple[int, int]]:
     query, s, _ = timeline_select(owner_id)
     followed = sa.select(follows.c.target_account_id).where(follows.c.account_id == owner_id)
     if authors is None:
