@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from roost.db import Database, Transaction
+from roost.db.prepared import any_of
 from roost.graph.queries import mute_active
 from roost.graph.tables import blocks, mutes
 from roost.ids import new_id
-from roost.notifications.tables import notifications
+from roost.notifications.keys import in_group
+from roost.notifications.tables import GROUPABLE_TYPES, MAXIMUM_GROUP_SPAN_HOURS, notifications
 from roost.pubsub import Event, encode_event
 from roost.statuses.tables import conversation_mutes, statuses
 from roost.timeutil import utcnow
 
 _INSERT = notifications.insert()
+# The recipient's group of this kind still open, if any (one of the candidate keys).
+_OPEN_GROUP = (
+    sa.select(notifications.c.group_key)
+    .where(
+        notifications.c.account_id == sa.bindparam("account_id", type_=sa.BigInteger),
+        any_of(notifications.c.group_key, "keys", text=True),
+    )
+    .limit(1)
+)
 
 
 async def notify(
@@ -44,6 +56,7 @@ async def notify(
     ):
         return None
     notification_id = new_id()
+    now = utcnow()
     await tx.execute(
         _INSERT,
         [
@@ -53,7 +66,8 @@ async def notify(
                 "from_account_id": from_account_id,
                 "type": type,
                 "status_id": status_id,
-                "created_at": utcnow(),
+                "created_at": now,
+                "group_key": await group_key_for(tx, account_id, type, status_id, now),
             }
         ],
     )
@@ -61,6 +75,28 @@ async def notify(
         f"timeline:{account_id}", encode_event(Event(event="notification", id=str(notification_id)))
     )
     return notification_id
+
+
+async def group_key_for(
+    tx: Transaction, account_id: int, type: str, status_id: int | None, now: datetime
+) -> str | None:
+    """The group a new notification joins, as Mastodon's `set_group_key!` makes it:
+    `{type}-{status id}-{hour}` for favourites and reblogs, `follow-{hour}` for follows,
+    None for the types never grouped. `hour` (hours since the epoch) is that of the
+    recipient's previous group of the same kind while it began less than 12 hours ago,
+    so one burst of likes makes one group; otherwise the current hour starts a new one.
+
+    Mastodon keeps the previous hour in Redis; here it is read back from the table. Two
+    groups of one kind are at least 12 hours apart, so of the 12 keys the open group may
+    have, at most one exists: one indexed lookup finds it.
+    """
+    if type not in GROUPABLE_TYPES or (type != "follow" and status_id is None):
+        return None
+    prefix = "follow" if type == "follow" else f"{type}-{status_id}"
+    hour = int(now.replace(tzinfo=UTC).timestamp()) // 3600
+    candidates = [f"{prefix}-{h}" for h in range(hour - MAXIMUM_GROUP_SPAN_HOURS + 1, hour + 1)]
+    found = await tx.fetch_one(_OPEN_GROUP, {"account_id": account_id, "keys": candidates})
+    return str(found.group_key) if found is not None else f"{prefix}-{hour}"
 
 
 def silences(recipient: Any, sender: Any, now: Any = None) -> sa.ColumnElement[bool]:
@@ -135,3 +171,9 @@ async def do_dismiss_notifications(
     if notification_id is not None:
         cond.append(notifications.c.id == notification_id)
     await db.execute(notifications.delete().where(*cond))
+
+
+async def do_dismiss_group(db: Database, account_id: int, group_key: str) -> None:
+    """Delete every notification of one of the account's groups (a group key as
+    `/api/v2/notifications` gives it: `ungrouped-{id}` is that one notification)."""
+    await db.execute(notifications.delete().where(in_group(account_id, group_key)))

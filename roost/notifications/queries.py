@@ -23,25 +23,32 @@ from roost.timelines.queries import Paging
 from roost.timeutil import iso
 
 
-def _visible(viewer_id: int) -> sa.Select[Any]:
+def shown_to(viewer: Any, now: Any = None) -> sa.ColumnElement[bool]:
+    """SQL condition on `notifications` rows: the viewer's own (`viewer` an id or a bind
+    parameter), not from an account they block or mute with notifications (`now` as for
+    `mute_active`), and about no status, or one they may still see."""
     n = notifications
     s = statuses.alias("ns")
-    return sa.select(n).where(
-        n.c.account_id == viewer_id,
+    return sa.and_(
+        n.c.account_id == viewer,
         ~sa.exists().where(
-            blocks.c.account_id == viewer_id, blocks.c.target_account_id == n.c.from_account_id
+            blocks.c.account_id == viewer, blocks.c.target_account_id == n.c.from_account_id
         ),
         ~sa.exists().where(
-            mutes.c.account_id == viewer_id,
+            mutes.c.account_id == viewer,
             mutes.c.target_account_id == n.c.from_account_id,
             mutes.c.hide_notifications.is_(True),
-            mute_active(),
+            mute_active(now),
         ),
         sa.or_(
             n.c.status_id.is_(None),
-            sa.exists(sa.select(s.c.id).where(s.c.id == n.c.status_id, visible_to(s, viewer_id))),
+            sa.exists(sa.select(s.c.id).where(s.c.id == n.c.status_id, visible_to(s, viewer))),
         ),
     )
+
+
+def _visible(viewer_id: int) -> sa.Select[Any]:
+    return sa.select(notifications).where(shown_to(viewer_id))
 
 
 async def list_notifications(
@@ -115,7 +122,7 @@ async def render_notifications(
             Notification(
                 id=str(r.id),
                 type=r.type,
-                group_key=f"ungrouped-{r.id}",
+                group_key=r.group_key or f"ungrouped-{r.id}",
                 created_at=iso(r.created_at),
                 account=account,
                 status=status,
