@@ -17,6 +17,7 @@ from roost.db import Database, Transaction
 from roost.db.dialect import insert_or_ignore, upsert
 from roost.errors import Forbidden, NotFound
 from roost.graph.entities import Relationship
+from roost.graph.people import unendorse
 from roost.graph.queries import render_relationship
 from roost.graph.tables import blocks, follow_requests, follows, mutes
 from roost.ids import new_id
@@ -129,6 +130,11 @@ async def _remove_follow(tx: Transaction, follower_id: int, followee_id: int) ->
     if deleted.rowcount:
         await _count(tx, follower_id, followee_id, -1)
         await leave_lists(tx, follower_id, followee_id)
+        await unendorse(tx, follower_id, followee_id)  # one features only whom one follows
+        # As Mastodon: the follow's notification goes with it, so following again notifies.
+        await unnotify(
+            tx, account_id=followee_id, from_account_id=follower_id, type="follow", status_id=None
+        )
     await _unfeed(tx, follower_id, followee_id)
 
 

@@ -13,7 +13,14 @@ from roost.accounts.queries import account_shown
 from roost.accounts.tables import accounts
 from roost.db import Database
 from roost.graph.entities import Relationship
-from roost.graph.tables import blocks, follow_requests, follows, mutes
+from roost.graph.tables import (
+    account_notes,
+    account_pins,
+    blocks,
+    follow_requests,
+    follows,
+    mutes,
+)
 from roost.timeutil import iso_or_none, utcnow
 
 
@@ -35,6 +42,7 @@ async def render_relationships(
         return []
     no_bool = sa.cast(sa.null(), sa.Boolean)
     no_time = sa.cast(sa.null(), sa.DateTime)
+    no_text = sa.cast(sa.null(), sa.Text)
 
     def edge(
         kind: str,
@@ -43,6 +51,7 @@ async def render_relationships(
         a: Any = no_bool,
         b: Any = no_bool,
         expires: Any = no_time,
+        text: Any = no_text,
     ) -> sa.Select[Any]:
         mine, theirs = (
             (table.c.account_id, table.c.target_account_id)
@@ -55,6 +64,7 @@ async def render_relationships(
             a.label("a"),
             b.label("b"),
             expires.label("expires"),
+            text.label("text"),
         ).where(mine == viewer_id, theirs.in_(wanted))
 
     exists = sa.select(
@@ -63,6 +73,7 @@ async def render_relationships(
         no_bool.label("a"),
         no_bool.label("b"),
         no_time.label("expires"),
+        no_text.label("text"),
     ).where(accounts.c.id.in_(wanted), sa.true() if with_suspended else account_shown())
     query = sa.union_all(
         exists,
@@ -75,6 +86,8 @@ async def render_relationships(
         edge("blocked_by", blocks, False),
         edge("muting", mutes, True, mutes.c.hide_notifications, no_bool,
              mutes.c.expires_at).where(mute_active(utcnow())),
+        edge("endorsed", account_pins, True),
+        edge("note", account_notes, True, text=account_notes.c.comment),
     )  # fmt: skip
     found: dict[int, dict[str, Any]] = {}
     for row in await db.fetch_all(query):
@@ -102,8 +115,8 @@ async def render_relationships(
                 requested="requested" in kinds,
                 requested_by="requested_by" in kinds,
                 domain_blocking=False,
-                endorsed=False,
-                note="",
+                endorsed="endorsed" in kinds and "following" in kinds,
+                note=kinds["note"].text if "note" in kinds else "",
             )
         )
     return out
@@ -126,7 +139,7 @@ class EdgePage:
     expires: dict[int, datetime | None]  # mutes only: account id → mute expiry
 
 
-async def _edge_page(
+async def edge_page(
     db: Database,
     table: sa.Table,
     *,
@@ -195,7 +208,7 @@ async def access_follow_list(
             )
         if await db.fetch_one(sa.select(sa.literal(1)).where(sa.or_(*hidden))) is not None:
             return EdgePage([], None, None, {})
-    return await _edge_page(
+    return await edge_page(
         db,
         follows,
         outgoing=not followers,
@@ -224,7 +237,7 @@ async def access_own_list(
         "mutes": (mutes, True, (mute_active(utcnow()),)),
         "blocks": (blocks, True, ()),
     }[kind]
-    return await _edge_page(
+    return await edge_page(
         db,
         table,
         outgoing=outgoing,

@@ -1,4 +1,5 @@
-"""The social graph: follows, follow requests, blocks and mutes."""
+"""The social graph: follows, follow requests, blocks and mutes; and what people keep about
+others: endorsements, private notes, dismissed suggestions and blocked domains."""
 
 import sqlalchemy as sa
 
@@ -46,4 +47,25 @@ mutes = _edge(
     "mutes",
     sa.Column("hide_notifications", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Column("expires_at", sa.DateTime, nullable=True),
+)
+# Accounts featured on one's profile (Mastodon's account_pins): shown while one follows them.
+account_pins = _edge("account_pins")
+# A private note about an account, seen only by its writer (Relationship.note).
+account_notes = _edge("account_notes", sa.Column("comment", sa.Text, nullable=False))
+# Follow suggestions one has dismissed (Mastodon's follow_recommendation_mutes).
+suggestion_dismissals = _edge("suggestion_dismissals")
+# Domains one has blocked (Mastodon's account_domain_blocks).
+account_domain_blocks = sa.Table(
+    "account_domain_blocks",
+    metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column(
+        "account_id",
+        sa.BigInteger,
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("domain", sa.String(253), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.UniqueConstraint("account_id", "domain", name="uq_account_domain_blocks_pair"),
 )

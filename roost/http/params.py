@@ -135,13 +135,15 @@ class Params:
         data: dict[str, list[Any]] = {}
         for key, value in request.query_params.multi_items():
             _add(data, key, value)
-        if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        # Mastodon.py sends some GETs (familiar_followers) with a JSON body; Rails reads it.
+        has_body = request.method in ("POST", "PUT", "PATCH", "DELETE")
+        if has_body or (request.method == "GET" and "content-type" in request.headers):
             ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
             if ctype == "application/json" or ctype.endswith("+json"):
                 raw = await request.body()
                 if raw.strip():
                     _flatten_json(data, "", parse_json_body(raw))
-            elif ctype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            elif has_body and ctype in ("application/x-www-form-urlencoded", "multipart/form-data"):
                 try:
                     form = await request.form()
                 except Exception as exc:  # malformed multipart bodies raise several types

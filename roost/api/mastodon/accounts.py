@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from starlette.responses import Response
 
 from roost.accounts.actions import ProfileChanges, do_update_credentials
@@ -17,6 +18,7 @@ from roost.api.http import Api, ApiRequest, page_response
 from roost.errors import Forbidden, RateLimited
 from roost.graph.actions import do_follow, do_remove_from_followers, do_unfollow
 from roost.graph.entities import Relationship
+from roost.graph.people_queries import familiar_followers
 from roost.graph.queries import EdgePage, access_follow_list, render_relationships
 from roost.http.auth import client_ip
 from roost.http.params import Params
@@ -208,6 +210,26 @@ async def accounts_index(req: ApiRequest) -> Response:
     """The accounts `id[]` that exist, in that order."""
     check_scope_if_token(req, "read:accounts")
     return json_response(await req.roost.accounts.listed(_ids(req)))
+
+
+class FamiliarFollowers(msgspec.Struct, kw_only=True):
+    """Mastodon's FamiliarFollowers: an account's followers whom the viewer follows."""
+
+    id: str
+    accounts: list[Account]
+
+
+# Before /accounts/{id}, which would take `familiar_followers` for an id.
+@api.route("/api/v1/accounts/familiar_followers", scope="read:follows", user=True,
+           response=list[FamiliarFollowers])  # fmt: skip
+async def familiar(req: ApiRequest) -> Response:
+    """For each `id[]`: its followers whom one follows."""
+    found = await familiar_followers(req.roost.db, req.me_id, _ids(req))
+    rendered = await req.roost.accounts.by_id({a for who in found.values() for a in who})
+    return json_response([
+        FamiliarFollowers(id=str(i), accounts=[rendered[a] for a in who if a in rendered])
+        for i, who in found.items()
+    ])  # fmt: skip
 
 
 @api.route("/api/v1/accounts/{id}", response=Account)
