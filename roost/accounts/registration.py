@@ -159,6 +159,8 @@ async def insert_account(
             display_name=clean_display_name(display_name),
             fields=[],
             locked=locked,
+            # On Twitter public posts can be searched; one opts out in settings.
+            indexable=True,
             created_at=now,
         )
     )

@@ -11,10 +11,19 @@ from alembic.migration import MigrationContext
 from roost.db import Database
 from roost.schema import metadata
 
+# The full-text index of posts is made by hand in its migration, for each database: an
+# FTS5 table with its shadow tables on SQLite, an expression index on PostgreSQL.
+SEARCH_INDEX = ("status_search", "ix_statuses_search")
+
+
+def declared(name: str | None, kind: str, parents: Any) -> bool:
+    return not (name or "").startswith(SEARCH_INDEX)
+
 
 async def test_migrations_match_the_tables(db: Database) -> None:
     def diff(conn: sa.Connection) -> list[Any]:
-        return list(compare_metadata(MigrationContext.configure(conn), metadata))
+        context = MigrationContext.configure(conn, opts={"include_name": declared})
+        return list(compare_metadata(context, metadata))
 
     async with db.engine.connect() as conn:
         assert await conn.run_sync(diff) == []

@@ -1,4 +1,4 @@
-"""/api/v2/search (accounts, hashtags, our own status URLs) and /api/v1/tags/{name}."""
+"""/api/v2/search: accounts, hashtags, posts by their words, and our own URLs."""
 
 from __future__ import annotations
 
@@ -9,17 +9,13 @@ from roost.api.http import Api, ApiRequest
 from roost.api.mastodon.accounts import check_scope_if_token
 from roost.errors import NotFound, Unauthorized
 from roost.http.responses import json_response
-from roost.search.entities import SearchResults, Tag
-from roost.search.queries import (
-    access_tag,
-    local_url,
-    render_tags,
-    search_accounts,
-    search_tags,
-    unused_tag,
-    valid_tag_name,
-)
+from roost.search.entities import SearchResults
+from roost.search.fulltext_queries import search_statuses
+from roost.search.operators import parse
+from roost.search.queries import local_url, search_accounts, search_tags
+from roost.statuses.entities import Status
 from roost.statuses.queries import access_status
+from roost.tags.queries import render_tags_for
 
 api = Api()
 
@@ -46,9 +42,9 @@ async def _resolve_url(
 
 @api.route("/api/v2/search", response=SearchResults)
 async def search(req: ApiRequest) -> Response:
-    """Search accounts and hashtags by prefix of `q`; a URL of one of our statuses or
-    profiles finds that. Full-text status search is a later issue: `statuses` is otherwise
-    empty."""
+    """Search accounts and hashtags by prefix of `q`, and posts by their text with
+    Mastodon's operators (roost.search.operators); a URL of one of our statuses or
+    profiles finds that."""
     check_scope_if_token(req, "read:search")
     p = req.params
     q = p.required_str("q", max_len=1000)
@@ -61,11 +57,13 @@ async def search(req: ApiRequest) -> Response:
     settings = req.roost.settings
     db = req.roost.db
     account_ids: list[int] = []
-    status_ids: list[int] = []
     tag_rows = []
+    found_statuses: list[Status] = []
     url = local_url(q, settings.base_url)
     if url is not None:
         account_ids, status_ids = await _resolve_url(req, url[0], url[1], p.id("account_id"))
+        if kind in (None, "statuses"):
+            found_statuses = await req.roost.statuses.visible(req.viewer_id, status_ids)
     elif kind is None or kind in TYPES:
         if kind in (None, "accounts"):
             account_ids = await search_accounts(
@@ -79,28 +77,15 @@ async def search(req: ApiRequest) -> Response:
             )
         if kind in (None, "hashtags"):
             tag_rows = await search_tags(db, q, limit=limit, offset=offset)
+        if kind in (None, "statuses"):
+            found = await search_statuses(
+                db, req.viewer_id, parse(q), account_id=p.id("account_id"),
+                following=p.bool("following", False), limit=limit, offset=offset,
+            )  # fmt: skip
+            found_statuses = await req.roost.statuses.render(found)
     results = SearchResults(
         accounts=await req.roost.accounts.listed(account_ids) if kind in (None, "accounts") else [],
-        statuses=await req.roost.statuses.visible(req.viewer_id, status_ids)
-        if kind in (None, "statuses")
-        else [],
-        hashtags=await render_tags(
-            db, tag_rows, settings.base_url, logged_in=req.viewer_id is not None
-        ),
+        statuses=found_statuses,
+        hashtags=await render_tags_for(db, req.viewer_id, tag_rows, settings.base_url),
     )
     return json_response(results)
-
-
-@api.route("/api/v1/tags/{name}", response=Tag)
-async def show_tag(req: ApiRequest) -> Response:
-    """A hashtag with its use over the last week (never used: an empty history)."""
-    name = str(req.path["name"])
-    if not valid_tag_name(name):
-        raise NotFound()
-    settings = req.roost.settings
-    logged_in = req.viewer_id is not None
-    row = await access_tag(req.roost.db, name)
-    if row is None:
-        return json_response(unused_tag(name, settings.base_url, logged_in=logged_in))
-    rendered = await render_tags(req.roost.db, [row], settings.base_url, logged_in=logged_in)
-    return json_response(rendered[0])

@@ -83,7 +83,8 @@ async def _prepare_image(page: Page, kind: str, upload: UploadFile) -> PreparedI
 
 @form_view()
 async def profile_settings_submit(page: Page) -> Response:
-    """POST /settings/profile: name, bio, fields, locked, avatar and header, all or nothing:
+    """POST /settings/profile: name, bio, fields, locked, discoverable, indexable, avatar
+    and header, all or nothing:
     every part is checked (both images decoded) before anything is stored."""
     assert page.me is not None
     form = await read_form(page)
@@ -133,6 +134,8 @@ async def profile_settings_submit(page: Page) -> Response:
             display_name=display_name,
             note=note,
             locked=form.get("locked") == "1",
+            discoverable=form.get("discoverable") == "1",
+            indexable=form.get("indexable") == "1",
             fields=fields,
             avatar=urls.get("avatar"),
             header=urls.get("header"),

@@ -1,0 +1,169 @@
+"""Full-text search of posts: SQLite's FTS5 or PostgreSQL's text search, with Mastodon's
+operators, ranked by relevance and freshness, and only among posts the viewer may open.
+
+What may be found follows Mastodon 4.2+: a public post of an account that lets search
+engines index it (`indexable`, which Roost turns on for new accounts), and any post the
+viewer may open that they wrote, are mentioned in, favourited or bookmarked. Blocks,
+mutes and suspensions hold as in timelines (the same visibility condition).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.sql import FromClause
+
+from roost.accounts.tables import accounts
+from roost.db import Database
+from roost.graph.tables import follows
+from roost.search.operators import Query, fts5_match, tsquery
+from roost.statuses.queries import timeline_select
+from roost.statuses.tables import bookmarks, favourites, mentions, statuses
+from roost.statuses.visible import Visible
+
+FRESHNESS_DAYS = 7.0  # a match this old weighs half as much as a new one
+CANDIDATES = 1000
+_FTS = sa.table("status_search", sa.column("rowid", sa.BigInteger))
+_FTS_NAME: sa.ColumnClause[Any] = sa.literal_column("status_search")
+# The expression of migration 0017's index, character for character (see there).
+_PG_VECTOR = "to_tsvector('roost_search'::regconfig, statuses.spoiler_text || ' ' || statuses.text)"
+_PG_CONFIG: sa.ColumnClause[Any] = sa.literal_column("'roost_search'::regconfig")
+
+
+async def search_statuses(
+    db: Database,
+    viewer_id: int | None,
+    query: Query,
+    *,
+    account_id: int | None = None,
+    following: bool = False,
+    limit: int,
+    offset: int = 0,
+) -> Visible:
+    """The posts matching `query` the viewer may open, best first (one query).
+
+    The ranking weighs the newest CANDIDATES matches (operators applied) only: a common
+    word matches a good part of all posts, and scoring every one of them cost more than
+    the whole page may take. Visibility is then applied to those, as in timelines."""
+    if query.empty or (following and viewer_id is None):
+        return Visible(viewer_id, ())
+    c = statuses
+    cond: list[sa.ColumnElement[bool]] = [c.c.reblog_of_id.is_(None), _findable(c, viewer_id)]
+    if account_id is not None:
+        cond.append(c.c.account_id == account_id)
+    if following:
+        followed = sa.select(follows.c.target_account_id).where(follows.c.account_id == viewer_id)
+        cond.append(sa.or_(c.c.account_id == viewer_id, c.c.account_id.in_(followed)))
+    for name, value, negated in query.filters:
+        found = _operator(c, viewer_id, name, value)
+        cond.append(~found if negated else found)
+    candidates = _candidates(db, query, cond).limit(CANDIDATES).subquery("hits")
+    select, s, _ = timeline_select(viewer_id, hide_muted=True)
+    select = select.join(candidates, candidates.c.id == s.c.id)
+    age_days = _age_days(db, s)
+    # FTS5's bm25 is negative (lower is better), ts_rank_cd positive (higher is better):
+    # both are moved towards zero by age.
+    score = candidates.c.score / (1.0 + age_days / FRESHNESS_DAYS)
+    order = score.asc() if db.is_sqlite else score.desc()
+    select = select.order_by(order, s.c.id.desc()).limit(limit).offset(offset)
+    return Visible(viewer_id, list(await db.scalars(select)))
+
+
+def _candidates(db: Database, query: Query, cond: list[sa.ColumnElement[bool]]) -> sa.Select[Any]:
+    """The newest matches of the query's text under `cond`, with their relevance."""
+    c = statuses
+    newest = c.c.id.desc()
+    if db.is_sqlite:
+        match = fts5_match(query)
+        if match is None:
+            return sa.select(c.c.id, sa.literal(0.0).label("score")).where(*cond).order_by(newest)
+        return (
+            sa.select(c.c.id, sa.func.bm25(_FTS_NAME).label("score"))
+            .select_from(_FTS.join(c, c.c.id == _FTS.c.rowid))
+            .where(_FTS_NAME.op("MATCH")(match), *cond)
+            .order_by(_FTS.c.rowid.desc())
+        )
+    text = tsquery(query)
+    if text is None:
+        return sa.select(c.c.id, sa.literal(0.0).label("score")).where(*cond).order_by(newest)
+    tsq = sa.func.to_tsquery(_PG_CONFIG, text)
+    vector: sa.ColumnClause[Any] = sa.literal_column(_PG_VECTOR)
+    # ts_rank_cd counts a prefix match as much as the word itself: the exact words are
+    # ranked again on their own, so they count twice.
+    exact = sa.func.to_tsquery(_PG_CONFIG, tsquery(query, exact=True))
+    relevance = sa.func.ts_rank_cd(vector, tsq) + 2 * sa.func.ts_rank_cd(vector, exact)
+    return (
+        sa.select(c.c.id, relevance.label("score"))
+        .where(vector.op("@@")(tsq), *cond)
+        .order_by(newest)
+    )
+
+
+def _age_days(db: Database, s: FromClause) -> Any:
+    if db.is_sqlite:
+        return sa.func.julianday("now") - sa.func.julianday(s.c.created_at)
+    seconds = sa.func.extract("epoch", sa.func.now() - s.c.created_at)
+    return seconds / 86400.0
+
+
+def _findable(s: FromClause, viewer_id: int | None) -> sa.ColumnElement[bool]:
+    """Mastodon's rule for what search may find (see the module's docstring)."""
+    indexable = sa.and_(
+        s.c.visibility == "public",
+        sa.exists().where(accounts.c.id == s.c.account_id, accounts.c.indexable.is_(True)),
+    )
+    if viewer_id is None:
+        return indexable
+    return sa.or_(indexable, *_in_library(s, viewer_id))
+
+
+def _in_library(s: FromClause, viewer_id: int) -> list[sa.ColumnElement[bool]]:
+    """The viewer's own posts and those they are mentioned in, favourited or bookmarked."""
+    return [
+        s.c.account_id == viewer_id,
+        sa.exists().where(mentions.c.status_id == s.c.id, mentions.c.account_id == viewer_id),
+        sa.exists().where(favourites.c.status_id == s.c.id, favourites.c.account_id == viewer_id),
+        sa.exists().where(bookmarks.c.status_id == s.c.id, bookmarks.c.account_id == viewer_id),
+    ]
+
+
+def _day(value: str) -> datetime:
+    d = date.fromisoformat(value)
+    return datetime(d.year, d.month, d.day)
+
+
+def _operator(
+    s: FromClause, viewer_id: int | None, name: str, value: str
+) -> sa.ColumnElement[bool]:
+    """The condition one operator puts on the post `s`."""
+    if name == "from":
+        if value == "me":
+            return s.c.account_id == viewer_id if viewer_id is not None else sa.false()
+        return sa.exists().where(
+            accounts.c.id == s.c.account_id, accounts.c.username_lower == value
+        )
+    if name == "has":
+        if value == "poll":
+            return s.c.poll_id.is_not(None)
+        if value == "link":
+            return sa.or_(s.c.text.contains("http://"), s.c.text.contains("https://"))
+        return sa.false()  # Roost has no media attachments yet
+    if name == "is":
+        return s.c.in_reply_to_id.is_not(None) if value == "reply" else s.c.sensitive.is_(True)
+    if name == "language":
+        return s.c.language == value
+    if name == "before":
+        return s.c.created_at < _day(value)
+    if name == "after":
+        return s.c.created_at >= _day(value) + timedelta(days=1)
+    if name == "during":
+        return sa.and_(
+            s.c.created_at >= _day(value), s.c.created_at < _day(value) + timedelta(days=1)
+        )
+    if value == "library":  # in:
+        return sa.or_(*_in_library(s, viewer_id)) if viewer_id is not None else sa.false()
+    if value == "public":
+        return s.c.visibility == "public"
+    return sa.true()  # in:all
