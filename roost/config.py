@@ -71,6 +71,8 @@ class Settings:
     # Log lines: "json" (one object per line), "console" (readable), or "auto": console
     # on a terminal, JSON otherwise.
     log_format: LogFormat = "auto"
+    # Trends: nothing trends before the operator approves it (`roost trends`).
+    trends_review: bool = False
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -130,6 +132,7 @@ class Settings:
             ready_max_job_lag=_seconds(e, "ROOST_READY_MAX_JOB_LAG", 300.0),
             ready_min_free_mb=_count(e, "ROOST_READY_MIN_FREE_MB", 100),
             log_format=log_format,  # type: ignore[arg-type]  # checked above
+            trends_review=_bool(e.get("ROOST_TRENDS_REVIEW")),
         )
 
     def with_secret(self) -> Settings:

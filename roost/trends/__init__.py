@@ -1,0 +1,1 @@
+"""Trends: the hashtags and posts many different people are using and sharing now."""
