@@ -5,6 +5,7 @@ from roost.conversations import tables as conversations_tables
 from roost.db.metadata import metadata
 from roost.emojis import tables as emojis_tables
 from roost.feeds import tables as feeds_tables
+from roost.filters import tables as filters_tables
 from roost.graph import tables as graph_tables
 from roost.jobs import tables as jobs_tables
 from roost.lists import tables as lists_tables
@@ -15,13 +16,16 @@ from roost.ops import tables as ops_tables
 from roost.polls import tables as polls_tables
 from roost.scheduled import tables as scheduled_tables
 from roost.statuses import tables as statuses_tables
+from roost.tags import tables as tags_tables
 from roost.timelines import tables as timelines_tables
+from roost.trends import tables as trends_tables
 
 __all__ = [
     "accounts_tables",
     "conversations_tables",
     "emojis_tables",
     "feeds_tables",
+    "filters_tables",
     "graph_tables",
     "jobs_tables",
     "lists_tables",
@@ -33,5 +37,7 @@ __all__ = [
     "polls_tables",
     "scheduled_tables",
     "statuses_tables",
+    "tags_tables",
     "timelines_tables",
+    "trends_tables",
 ]

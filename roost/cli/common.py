@@ -21,9 +21,13 @@ app = typer.Typer(
 users_app = typer.Typer(help="Manage local accounts.", no_args_is_help=True)
 tokens_app = typer.Typer(help="Issue API tokens.", no_args_is_help=True)
 emoji_app = typer.Typer(help="Manage custom emojis.", no_args_is_help=True)
+search_app = typer.Typer(help="Full-text search of posts.", no_args_is_help=True)
+trends_app = typer.Typer(help="Review trending hashtags and posts.", no_args_is_help=True)
 app.add_typer(users_app, name="users", rich_help_panel="Accounts and content")
 app.add_typer(tokens_app, name="tokens", rich_help_panel="Accounts and content")
 app.add_typer(emoji_app, name="emoji", rich_help_panel="Accounts and content")
+app.add_typer(search_app, name="search", rich_help_panel="Looking after an instance")
+app.add_typer(trends_app, name="trends", rich_help_panel="Looking after an instance")
 console = Console(stderr=True)
 if TYPE_CHECKING:
     from roost.instance import Roost

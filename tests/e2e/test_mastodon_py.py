@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlparse
 
@@ -236,3 +237,119 @@ def test_conversations_and_muted_threads(server: Server) -> None:
     mentions = [n.status.id for n in dom.notifications() if n.type == "mention"]
     assert mentions == [note.id]  # nothing since the thread was muted
     assert later.id not in mentions
+
+
+def test_grouped_notifications(server: Server) -> None:
+    """grouped_notifications, fetch_next, grouped_notification(_accounts),
+    unread_grouped_notifications_count, dismiss_grouped_notification."""
+    for name in ("gia", "gus", "gil"):
+        server.cli(
+            "users", "create", name, "--email", f"{name}@example.com", "--password", "pw-12345"
+        )
+    gia, gus, gil = (login(server, n, "pw-12345") for n in ("gia", "gus", "gil"))
+    gia_id = gia.account_verify_credentials().id
+    post = gia.status_post("Like me twice")
+    gus.status_favourite(post.id)
+    gil.status_favourite(post.id)
+    gus.account_follow(gia_id)
+
+    results = gia.grouped_notifications()
+    follow, likes = results.notification_groups
+    assert (follow.type, likes.type) == ("follow", "favourite")
+    assert likes.notifications_count == 2
+    assert likes.status_id == post.id
+    gil_id, gus_id = (c.account_verify_credentials().id for c in (gil, gus))
+    assert likes.sample_account_ids == [str(gil_id), str(gus_id)]
+    assert [a.id for a in results.accounts] == [gus_id, gil_id]  # each group's newest in full
+    assert results.partial_accounts == []
+    assert [s.id for s in results.statuses] == [post.id]
+
+    first = gia.grouped_notifications(limit=1, expand_accounts="full")
+    assert [g.type for g in first.notification_groups] == ["follow"]
+    second = gia.fetch_next(first)
+    assert second is not None
+    assert not isinstance(second, list)  # a results entity, not a list
+    assert [g.group_key for g in second.notification_groups] == [likes.group_key]
+
+    one = gia.grouped_notification(likes.group_key)
+    assert one.notification_groups[0].notifications_count == 2
+    assert {a.acct for a in gia.grouped_notification_accounts(likes.group_key)} == {"gus", "gil"}
+
+    assert gia.unread_grouped_notifications_count() == 2
+    gia.markers_set("notifications", [likes.most_recent_notification_id])
+    assert gia.unread_grouped_notifications_count() == 1
+    gia.dismiss_grouped_notification(likes.group_key)
+    assert [g.type for g in gia.grouped_notifications().notification_groups] == ["follow"]
+
+
+def test_followed_and_featured_tags(server: Server) -> None:
+    """tag_follow, followed_tags (paged with fetch_next), tag_unfollow, tag, and
+    featured_tag_create, featured_tags, tag_feature, featured_tag_delete."""
+    for name in ("tia", "tom"):
+        server.cli(
+            "users", "create", name, "--email", f"{name}@example.com", "--password", "pw-12345"
+        )
+    tia, tom = login(server, "tia", "pw-12345"), login(server, "tom", "pw-12345")
+    tia.timeline_home()  # tia's home feed exists: fan-out writes into it
+    followed = tia.tag_follow("Gardening")
+    assert followed.name == "Gardening"
+    assert followed.following is True
+    tia.tag_follow("compost")
+    first = tia.followed_tags(limit=1)
+    assert [t.name for t in first] == ["compost"]
+    second = tia.fetch_next(first)
+    assert second is not None
+    assert [t.name for t in second] == ["Gardening"]
+
+    post = tom.status_post("Tomatoes are up #gardening")
+    for _ in range(50):  # the fan-out job runs a moment after the post
+        if post.id in [s.id for s in tia.timeline_home()]:
+            break
+        time.sleep(0.1)
+    assert post.id in [s.id for s in tia.timeline_home()]
+    assert tia.tag_unfollow("gardening").following is False
+    assert [t.name for t in tia.followed_tags()] == ["compost"]
+    assert tia.tag("gardening").following is False
+
+    featured = tom.featured_tag_create("gardening")
+    assert featured.name == "Gardening"  # as first written, by tia
+    assert int(featured.statuses_count) == 1
+    assert tom.tag_feature("compost").featuring is True
+    assert sorted(t.name.lower() for t in tom.featured_tags()) == ["compost", "gardening"]
+    tom.featured_tag_delete(featured)
+    assert [t.name for t in tom.featured_tags()] == ["compost"]
+
+
+def test_filters_v2(server: Server) -> None:
+    """create_filter_v2, filters_v2, add_filter_keyword_v2, and a status's `filtered` in the
+    home timeline (a `hide` filter's posts are left out)."""
+    for name in ("fia", "fox"):
+        server.cli(
+            "users", "create", name, "--email", f"{name}@example.com", "--password", "pw-12345"
+        )
+    fia, fox = login(server, "fia", "pw-12345"), login(server, "fox", "pw-12345")
+    fia.timeline_home()  # fia's home feed exists: fan-out writes into it
+    fia.account_follow(fox.account_verify_credentials().id)
+    warned = fox.status_post("Spoilers about the Finale")
+    hidden = fox.status_post("More about the episode")
+    for _ in range(50):  # the fan-out job runs a moment after the post
+        if hidden.id in [s.id for s in fia.timeline_home()]:
+            break
+        time.sleep(0.1)
+    made = fia.create_filter_v2(
+        "No spoilers", ["home", "public"], "warn",
+        keywords_attributes=[{"keyword": "finale", "whole_word": True}],
+    )  # fmt: skip
+    assert [k.keyword for k in made.keywords] == ["finale"]
+    assert [f.id for f in fia.filters_v2()] == [made.id]
+    home = {s.id: s for s in fia.timeline_home()}
+    [result] = home[warned.id].filtered
+    assert result.filter.id == made.id
+    assert result.filter.filter_action == "warn"
+    assert result.keyword_matches == ["Finale"]
+    hider = fia.create_filter_v2("No episodes", ["home"], "hide")
+    keyword = fia.add_filter_keyword_v2(hider, "episode", whole_word=True)
+    assert keyword.keyword == "episode"
+    assert hidden.id not in [s.id for s in fia.timeline_home()]
+    fia.delete_filter_v2(hider)
+    assert hidden.id in [s.id for s in fia.timeline_home()]

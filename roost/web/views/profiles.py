@@ -18,8 +18,10 @@ from roost.graph.actions import (
     do_unfollow,
 )
 from roost.graph.entities import Relationship
+from roost.graph.people_queries import access_endorsements
 from roost.graph.queries import access_own_list, render_relationships
 from roost.statuses.queries import access_status
+from roost.tags.queries import check_tag_name, featured_tags_of
 from roost.timelines import queries as tl
 from roost.web.render import (
     Page,
@@ -33,13 +35,16 @@ from roost.web.render import (
     safe_next,
     wants_fragment,
 )
+from roost.web.views.filters import in_context
 from roost.web.views.timelines import PAGE_SIZE, older_link, statuses_of
 
 TABS = ("posts", "with_replies", "media")
 REQUESTS_PAGE = 40
+FEATURED = 12  # featured accounts shown on a profile
 
 
-async def _account(page: Page) -> Account:
+async def account_of(page: Page) -> Account:
+    """The account a /@name page is about; NotFound if none is shown."""
     name = str(page.request.path_params["name"])
     row = await access_account_by_acct(page.roost.db, name, page.roost.settings.domain)
     return page.roost.accounts.entity(row)
@@ -52,8 +57,16 @@ async def _relationship(page: Page, account: Account) -> Relationship | None:
     return found[0] if found else None
 
 
-async def _profile(page: Page, tab: str) -> Response:
-    account = await _account(page)
+async def _featured(page: Page, account_id: int) -> list[Account]:
+    """The accounts a profile features (its endorsements), a few."""
+    edges = await access_endorsements(
+        page.roost.db, account_id, max_id=None, since_id=None, limit=FEATURED
+    )
+    return await page.roost.accounts.listed(edges.account_ids)
+
+
+async def _profile(page: Page, tab: str, tagged: str | None = None) -> Response:
+    account = await account_of(page)
     paging = tl.Paging(max_id=parse_id(page.request.query_params.get("max_id")), limit=PAGE_SIZE)
     ids = await tl.account_timeline(
         page.roost.db,
@@ -62,14 +75,18 @@ async def _profile(page: Page, tab: str) -> Response:
         paging,
         exclude_replies=tab == "posts",
         only_media=tab == "media",
+        tagged=tagged,
     )
     return render(
         page,
         "profile.html",
         account=account,
+        featured_tags=await featured_tags_of(page.roost.db, int(account.id), page.base_url),
+        tagged=tagged,
         relationship=await _relationship(page, account),
+        featured=await _featured(page, int(account.id)),
         tab=tab,
-        statuses=await statuses_of(page, ids),
+        statuses=await statuses_of(page, ids, "account"),
         older=older_link(page, ids),
     )
 
@@ -90,6 +107,12 @@ async def profile_with_replies(page: Page) -> Response:
 async def profile_media(page: Page) -> Response:
     """GET /@name/media"""
     return await _profile(page, "media")
+
+
+@page_view()
+async def profile_tagged(page: Page) -> Response:
+    """GET /@name/tagged/{tag}: an account's posts with a hashtag (a featured tag's link)."""
+    return await _profile(page, "tagged", check_tag_name(str(page.request.path_params["tag"])))
 
 
 @page_view()
@@ -122,14 +145,14 @@ async def status_page(page: Page) -> Response:
         page,
         "status.html",
         status=main,
-        ancestors=[by_id[i] for i in ancestors if i in by_id],
-        descendants=[by_id[i] for i in descendants if i in by_id],
+        ancestors=await in_context(page, [by_id[i] for i in ancestors if i in by_id], "thread"),
+        descendants=await in_context(page, [by_id[i] for i in descendants if i in by_id], "thread"),
         reply_prefill=f"{prefill} " if prefill else "",
     )
 
 
 async def _follow_change(page: Page, follow: bool) -> Response:
-    account = await _account(page)
+    account = await account_of(page)
     form = await read_form(page)
     target = int(account.id)
     if follow:

@@ -1,5 +1,5 @@
-"""Timelines: home (with the compose box and live updates), public, hashtags, bookmarks,
-and notifications."""
+"""Timelines: home (with the compose box and live updates), public, bookmarks, and
+notifications (a hashtag's page is in views/tags.py)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ from collections.abc import Sequence
 
 from starlette.responses import Response
 
-from roost.errors import NotFound, RoostError
-from roost.notifications.queries import list_notifications, render_notifications
-from roost.search.queries import valid_tag_name
+from roost.errors import RoostError
+from roost.notifications.group_queries import GroupFilter, list_groups, render_groups
 from roost.statuses.entities import Status
 from roost.statuses.visible import Visible
 from roost.timelines import queries as tl
 from roost.web.render import Page, page_view, parse_id, render
+from roost.web.views.filters import shown_warnings
 
 PAGE_SIZE = 20
 NEW_POSTS_MAX = 40
@@ -41,8 +41,12 @@ async def home_ids(page: Page, paging: tl.Paging) -> Visible:
     )
 
 
-async def statuses_of(page: Page, ids: Visible) -> list[Status]:
-    return await page.roost.statuses.render(ids)
+async def statuses_of(page: Page, ids: Visible, context: str | None = None) -> list[Status]:
+    """Render `ids`; with a filter `context`, as the viewer's muted words show them there."""
+    rendered = await page.roost.statuses.render(ids, context)
+    if context is None or page.viewer is None:
+        return rendered
+    return shown_warnings(rendered, context, page.me_id)
 
 
 @page_view()
@@ -53,7 +57,7 @@ async def home(page: Page) -> Response:
         return render(page, "welcome.html", statuses=await statuses_of(page, ids))
     paging = _paging(page)
     ids = await home_ids(page, paging)
-    statuses = await statuses_of(page, ids)
+    statuses = await statuses_of(page, ids, "home")
     posted = parse_id(page.request.query_params.get("posted"))
     if posted is not None and posted not in ids and paging.max_id is None:
         statuses = [*await _own_post(page, posted), *statuses]
@@ -80,7 +84,7 @@ async def home_new(page: Page) -> Response:
         raise RoostError(page._("Please sign in first."), status=401)
     since = parse_id(page.request.query_params.get("since_id"))
     ids = await home_ids(page, tl.Paging(since_id=since, limit=NEW_POSTS_MAX))
-    return render(page, "_statuses.html", statuses=await statuses_of(page, ids))
+    return render(page, "_statuses.html", statuses=await statuses_of(page, ids, "home"))
 
 
 @page_view()
@@ -92,27 +96,9 @@ async def public(page: Page) -> Response:
         "timeline.html",
         title=page._("Explore"),
         intro=page._("Public posts from everyone on this server."),
-        statuses=await statuses_of(page, ids),
+        statuses=await statuses_of(page, ids, "public"),
         older=older_link(page, ids),
         empty=page._("Nobody has posted anything public yet."),
-    )
-
-
-@page_view()
-async def tag(page: Page) -> Response:
-    """GET /tags/{name}: public posts with a hashtag."""
-    name = str(page.request.path_params["name"])
-    if not valid_tag_name(name):
-        raise NotFound()
-    ids = await tl.tag_timeline(page.roost.db, page.viewer_id, name, _paging(page))
-    return render(
-        page,
-        "timeline.html",
-        title=f"#{name}",
-        intro=page._("Public posts tagged #%(tag)s.", tag=name),
-        statuses=await statuses_of(page, ids),
-        older=older_link(page, ids),
-        empty=page._("No posts with this hashtag yet."),
     )
 
 
@@ -135,12 +121,27 @@ async def bookmarks(page: Page) -> Response:
 
 @page_view(login=True)
 async def notifications(page: Page) -> Response:
-    """GET /notifications: mentions, likes, reposts and follows."""
-    rows = await list_notifications(page.roost.db, page.me_id, _paging(page))
-    items = await render_notifications(page.roost.statuses, page.me_id, rows)
+    """GET /notifications: likes, reposts and follows in groups ("Ana and 3 others liked
+    your post"), mentions; `?filter=mentions` shows mentions only."""
+    mentions = page.request.query_params.get("filter") == "mentions"
+    found, ids = await list_groups(
+        page.roost.db,
+        page.me_id,
+        _paging(page),
+        GroupFilter(types=("mention",) if mentions else None),
+    )
+    results = await render_groups(page.roost.statuses, page.me_id, found)
+    accounts = {a.id: a for a in results.accounts}
+    statuses = {s.id: s for s in results.statuses}
+    groups = [
+        (g, [accounts[i] for i in g.sample_account_ids], statuses.get(g.status_id or ""))
+        for g in results.notification_groups
+    ]
+    older = older_link(page, ids)
     return render(
         page,
         "notifications.html",
-        notifications=items,
-        older=older_link(page, [r.id for r in rows]),
+        groups=groups,
+        mentions=mentions,
+        older=f"{older}&filter=mentions" if older and mentions else older,
     )
