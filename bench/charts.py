@@ -9,6 +9,7 @@ IMG = Path(__file__).resolve().parent.parent / "docs" / "benchmarks"
 ENDPOINTS = [
     ("home", "home timeline"),
     ("home_rich", "home timeline, polls and quotes"),
+    ("search", "search posts (a common word)"),
     ("account", "account timeline"),
     ("context", "thread context"),
     ("post", "POST /api/v1/statuses"),

@@ -35,6 +35,8 @@ from roost.instance import Roost
 from roost.jobs.tables import jobs
 
 Log = Callable[[str], None]
+# Full-text search for one of the generator's common words (in ~6% of posts).
+SEARCH = "/api/v2/search?q=coffee&type=statuses&limit=20"
 
 
 class BackendRun:
@@ -428,6 +430,13 @@ class BackendRun:
                 self.cfg.seconds,
             )
             await self._rich_home(server)
+            await self._endpoint(
+                server,
+                "search",
+                SEARCH,
+                lambda b: isinstance(b, dict) and len(b["statuses"]) == 20,
+                self.cfg.seconds,
+            )
             await self._fanout(server)
             await self._post(server)
             self.out["memory"] = load.rss_mb(server.pid)
@@ -476,6 +485,7 @@ class BackendRun:
             ("home", "GET", "/api/v1/timelines/home", reader, None),
             ("account", "GET", f"/api/v1/accounts/{author}/statuses", reader, None),
             ("context", "GET", f"/api/v1/statuses/{self.thread_status}/context", reader, None),
+            ("search", "GET", SEARCH, reader, None),
             ("post", "POST", "/api/v1/statuses", poster, {"status": post_texts(self.net)[0]}),
         ]
         self.out["sql"] = await trace(self.inst.settings, calls)

@@ -70,7 +70,7 @@ def _account_rows(
             "locked": False,
             "bot": False,
             "discoverable": True,
-            "indexable": False,
+            "indexable": True,  # as Roost makes new accounts: their public posts are searchable
             "hide_collections": False,
             "statuses_count": 0,
             "followers_count": fr,
