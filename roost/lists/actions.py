@@ -1,5 +1,8 @@
 """Making and changing one's lists. Only accounts one follows may be members (as in
-Mastodon); unfollowing someone takes them out of one's lists."""
+Mastodon); unfollowing someone takes them out of one's lists. The members of an exclusive
+list leave the owner's home feed (roost.timelines.home_rule), and come back to it when
+they leave the list or the list stops being exclusive: jobs take their posts out of the
+feed, or put them back."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from roost.db.dialect import insert_or_ignore
 from roost.errors import Invalid
 from roost.graph.tables import follows
 from roost.ids import new_id
+from roost.jobs.queue import enqueue
 from roost.lists.queries import access_list
 from roost.lists.tables import list_accounts, lists
 from roost.timeutil import utcnow
@@ -21,7 +25,7 @@ MAX_TITLE = 256
 MAX_LISTS = 100  # per account
 
 
-def check_list(title: str, replies_policy: str, exclusive: bool) -> tuple[str, str]:
+def check_list(title: str, replies_policy: str) -> tuple[str, str]:
     title = title.strip()
     if not title:
         raise Invalid("Title can't be blank")
@@ -29,15 +33,31 @@ def check_list(title: str, replies_policy: str, exclusive: bool) -> tuple[str, s
         raise Invalid(f"Title is too long (maximum is {MAX_TITLE} characters)")
     if replies_policy not in REPLIES_POLICIES:
         raise Invalid("Replies policy is not included in the list")
-    if exclusive:
-        raise Invalid("Exclusive lists are not supported yet")
     return title, replies_policy
+
+
+async def _home_feed_change(
+    tx: Transaction, owner_id: int, members: Sequence[int], out: bool
+) -> None:
+    """Members' posts out of (`out`) or back into the owner's home feed, by jobs. Back in
+    only where the home rules allow (another exclusive list may still keep them out)."""
+    for member in members:
+        payload = {"owner": owner_id, "author": member}
+        await enqueue(tx, "feed.unmerge" if out else "feed.merge", payload)
+
+
+async def _members(tx: Transaction, list_id: int) -> list[int]:
+    return list(
+        await tx.scalars(
+            sa.select(list_accounts.c.account_id).where(list_accounts.c.list_id == list_id)
+        )
+    )
 
 
 async def do_create_list(
     db: Database, owner_id: int, title: str, replies_policy: str = "list", exclusive: bool = False
 ) -> int:
-    title, replies_policy = check_list(title, replies_policy, exclusive)
+    title, replies_policy = check_list(title, replies_policy)
     list_id = new_id()
     async with db.transaction() as tx:
         count = await tx.scalar(
@@ -48,7 +68,7 @@ async def do_create_list(
         await tx.execute(
             lists.insert(),
             [{"id": list_id, "account_id": owner_id, "title": title,
-              "replies_policy": replies_policy, "created_at": utcnow()}],
+              "replies_policy": replies_policy, "exclusive": exclusive, "created_at": utcnow()}],
         )  # fmt: skip
     return list_id
 
@@ -61,28 +81,32 @@ async def do_update_list(
     title, replies_policy = check_list(
         current.title if title is None else title,
         current.replies_policy if replies_policy is None else replies_policy,
-        exclusive,
     )
     async with db.transaction() as tx:
         await tx.execute(
             lists.update()
             .where(lists.c.id == list_id)
-            .values(title=title, replies_policy=replies_policy)
+            .values(title=title, replies_policy=replies_policy, exclusive=exclusive)
         )
+        if exclusive != bool(current.exclusive):
+            await _home_feed_change(tx, owner_id, await _members(tx, list_id), exclusive)
 
 
 async def do_delete_list(db: Database, owner_id: int, list_id: int) -> None:
-    await access_list(db, owner_id, list_id)
+    current = await access_list(db, owner_id, list_id)
     async with db.transaction() as tx:
+        members = await _members(tx, list_id)
         await tx.execute(list_accounts.delete().where(list_accounts.c.list_id == list_id))
         await tx.execute(lists.delete().where(lists.c.id == list_id))
+        if current.exclusive:
+            await _home_feed_change(tx, owner_id, members, False)
 
 
 async def do_add_members(
     db: Database, owner_id: int, list_id: int, account_ids: Sequence[int]
 ) -> None:
     """Add accounts one follows to one's list (422 naming the first one not followed)."""
-    await access_list(db, owner_id, list_id)
+    current = await access_list(db, owner_id, list_id)
     wanted = list(dict.fromkeys(account_ids))
     followed = set(
         await db.scalars(
@@ -98,19 +122,23 @@ async def do_add_members(
             insert_or_ignore(list_accounts, tx.dialect, "list_id", "account_id"),
             [{"list_id": list_id, "account_id": a} for a in wanted],
         )
+        if current.exclusive:
+            await _home_feed_change(tx, owner_id, wanted, True)
 
 
 async def do_remove_members(
     db: Database, owner_id: int, list_id: int, account_ids: Sequence[int]
 ) -> None:
-    await access_list(db, owner_id, list_id)
+    current = await access_list(db, owner_id, list_id)
     async with db.transaction() as tx:
-        await tx.execute(
+        gone = await tx.execute(
             list_accounts.delete().where(
                 list_accounts.c.list_id == list_id,
                 list_accounts.c.account_id.in_(list(account_ids)),
             )
         )
+        if current.exclusive and gone.rowcount:
+            await _home_feed_change(tx, owner_id, list(dict.fromkeys(account_ids)), False)
 
 
 async def leave_lists(tx: Transaction, owner_id: int, account_id: int) -> None:

@@ -9,4 +9,4 @@ class List(msgspec.Struct, kw_only=True):
     id: str
     title: str
     replies_policy: str  # followed, list or none
-    exclusive: bool = False  # Roost has no exclusive lists yet (refused when asked for)
+    exclusive: bool = False  # members' posts leave the home feed

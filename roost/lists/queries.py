@@ -22,7 +22,10 @@ def list_channel(list_id: int) -> str:
 
 
 def list_entity(row: Any) -> List:
-    return List(id=str(row.id), title=row.title, replies_policy=row.replies_policy)
+    return List(
+        id=str(row.id), title=row.title, replies_policy=row.replies_policy,
+        exclusive=bool(row.exclusive),
+    )  # fmt: skip
 
 
 async def access_list(db: Database, owner_id: int, list_id: int) -> Any:

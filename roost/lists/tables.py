@@ -17,6 +17,8 @@ lists = sa.Table(
     sa.Column("title", sa.String(256), nullable=False),
     # Which replies the list shows: to anyone followed, to list members, or none.
     sa.Column("replies_policy", sa.String(10), nullable=False, server_default="list"),
+    # Members' posts leave the owner's home feed (they are read in the list instead).
+    sa.Column("exclusive", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Index("ix_lists_account_id", "account_id"),
 )

@@ -15,6 +15,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import FromClause
 
 from roost.graph.tables import follows
+from roost.lists.tables import list_accounts, lists
 from roost.statuses.tables import mentions, statuses
 
 
@@ -26,7 +27,8 @@ def belongs_in_home(
     - a boost, unless `owner` turned off that account's boosts or wrote the original
       (`shows_boosts`: the owner's follow's `show_reblogs`, where the query has that row);
     - a reply to someone else, only if `owner` is or follows the replied-to account;
-    - a direct post, only if it mentions `owner` (or `owner` wrote it)."""
+    - a direct post, only if it mentions `owner` (or `owner` wrote it);
+    - nothing by a member of one of `owner`'s exclusive lists (read in the list instead)."""
     own = s.c.account_id == owner
     if shows_boosts is None:
         shows_boosts = ~sa.exists().where(
@@ -55,4 +57,14 @@ def belongs_in_home(
         own,
         sa.exists().where(mentions.c.status_id == s.c.id, mentions.c.account_id == owner),
     )
-    return sa.and_(boost, reply, direct)
+    return sa.and_(boost, reply, direct, sa.or_(own, ~in_exclusive_list(owner, s.c.account_id)))
+
+
+def in_exclusive_list(owner: Any, account: Any) -> ColumnElement[bool]:
+    """SQL condition: `account` is a member of one of `owner`'s exclusive lists."""
+    return sa.exists().where(
+        list_accounts.c.account_id == account,
+        lists.c.id == list_accounts.c.list_id,
+        lists.c.account_id == owner,
+        lists.c.exclusive.is_(True),
+    )

@@ -32,6 +32,7 @@ from roost.statuses.queries import (
 )
 from roost.statuses.tables import bookmarks, favourites, pins, status_tags, statuses, tags
 from roost.statuses.visible import Visible
+from roost.timelines.home_rule import in_exclusive_list
 from roost.timelines.metrics import FROM_SQL, FROM_STORE, REBUILT
 from roost.timelines.rebuild import feed_entries_for
 
@@ -114,12 +115,13 @@ def _home_statement(
     and, at 1M posts, walked the statuses index for them (67 ms a page, measured)."""
     # Accounts above the threshold are few (usually none): found on their index, then
     # checked against the viewer's follows, instead of looking up every followed account.
+    viewer = sa.bindparam("tl_viewer", type_=sa.BigInteger)
     followed_big = sa.select(accounts.c.id).where(
         accounts.c.followers_count > sa.literal_column(str(int(threshold))),
         sa.exists().where(
-            follows.c.account_id == sa.bindparam("tl_viewer", type_=sa.BigInteger),
-            follows.c.target_account_id == accounts.c.id,
+            follows.c.account_id == viewer, follows.c.target_account_id == accounts.c.id
         ),
+        ~in_exclusive_list(viewer, accounts.c.id),
     )
     branches = []
     for condition in ("feed", "big"):

@@ -122,6 +122,9 @@ def test_lists(server: Server) -> None:
     assert [s.id for s in mo.timeline_list(made.id)] == [in_list.id]
     assert [a.id for a in mo.list_accounts(made.id)] == [ned_id]
     assert [x.id for x in mo.account_lists(ned_id)] == [made.id]
-    assert mo.list_update(made.id, "Friends").title == "Friends"
+    assert mo.list_update(made.id, "Friends", exclusive=True).exclusive is True
+    ned.status_post("Ned, now out of home")
+    assert "Ned, now out of home" not in str([s.content for s in mo.timeline_home()])
+    assert "Ned, now out of home" in mo.timeline_list(made.id)[0].content
     mo.list_delete(made.id)
     assert mo.lists() == []

@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 
+from roost.instance import Roost
 from tests.conftest import MakeUser, User
 
 
@@ -43,8 +44,7 @@ async def test_make_rename_and_delete_a_list(
     ]
     assert (await client.get(path, headers=bob.auth)).status_code == 404  # not theirs
     assert (await client.put(path, json={"title": "x"}, headers=bob.auth)).status_code == 404
-    for bad in ({"title": " "}, {"title": "x" * 257}, {"replies_policy": "all"},
-                {"exclusive": True}):  # fmt: skip
+    for bad in ({"title": " "}, {"title": "x" * 257}, {"replies_policy": "all"}):
         r = await client.post("/api/v1/lists", json={"title": "ok", **bad}, headers=alice.auth)
         assert r.status_code == 422, bad
     assert (await client.delete(path, headers=alice.auth)).json() == {}
@@ -114,3 +114,36 @@ async def test_the_list_timeline(
     older = await client.get(f"{path}?max_id={private['id']}", headers=alice.auth)
     assert [s["id"] for s in older.json()] == [own["id"]]
     assert (await client.get(path, headers=bob.auth)).status_code == 404
+
+
+async def test_an_exclusive_lists_members_leave_home_and_come_back(
+    client: httpx.AsyncClient, roost: Roost, alice: User, bob: User, carol: User
+) -> None:
+    for who in (bob, carol):
+        await client.post(f"/api/v1/accounts/{who.id}/follow", headers=alice.auth)
+    before = await post(client, bob, status="Bob before the list")
+    made = await new_list(client, alice, exclusive=True)
+    assert made["exclusive"] is True
+    members = f"/api/v1/lists/{made['id']}/accounts"
+    await client.post(members, json={"account_ids": [str(bob.id)]}, headers=alice.auth)
+
+    async def home() -> list[str]:
+        r = await client.get("/api/v1/timelines/home", headers=alice.auth)
+        return [s["content"] for s in r.json()]
+
+    bobs = await post(client, bob, status="Bob in the list")
+    await post(client, carol, status="Carol in home")
+    shown = await home()
+    assert not any("Bob" in c for c in shown)  # his older post left the feed too
+    assert any("Carol in home" in c for c in shown)
+    listed = await client.get(f"/api/v1/timelines/list/{made['id']}", headers=alice.auth)
+    assert [s["id"] for s in listed.json()] == [bobs["id"], before["id"]]
+    await roost.feeds.drop(alice.id)  # a rebuilt feed follows the same rule
+    assert not any("Bob" in c for c in await home())
+    await client.put(f"/api/v1/lists/{made['id']}", json={"exclusive": False}, headers=alice.auth)
+    assert sum("Bob" in c for c in await home()) == 2
+    await client.put(f"/api/v1/lists/{made['id']}", json={"exclusive": True}, headers=alice.auth)
+    assert not any("Bob" in c for c in await home())
+    await client.request("DELETE", members, json={"account_ids": [str(bob.id)]},
+                         headers=alice.auth)  # fmt: skip
+    assert sum("Bob" in c for c in await home()) == 2

@@ -41,6 +41,19 @@ async def test_a_list_from_start_to_end(
     )
     assert r.status_code == 303
     assert "Bob only" in (await client.get("/lists")).text
+    assert (
+        'id="list-exclusive" name="exclusive" type="checkbox" value="1" '
+        in (await client.get(where)).text
+    )
+    r = await client.post(
+        f"{where}/settings",
+        data={"csrf_token": token, "title": "Bob only", "replies_policy": "none", "exclusive": "1"},
+    )
+    assert r.status_code == 303
+    assert 'value="1" checked' in (await client.get(where)).text
+    home = await client.get("/")
+    assert "Bob&#39;s news" not in home.text
+    assert "Bob's news" not in home.text
     r = await client.post(f"{where}/remove", data={"csrf_token": token, "account_id": str(bob.id)})
     assert "Nobody in this list yet." in (await client.get(where)).text
     await sign_in(client, carol)

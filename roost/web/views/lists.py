@@ -87,8 +87,9 @@ async def change(page: Page) -> Response:
         policy = form_str(page, form, "replies_policy", max_len=20) or None
         try:
             await actions.do_update_list(
-                db, page.me_id, list_id, title=title, replies_policy=policy, exclusive=False
-            )
+                db, page.me_id, list_id, title=title, replies_policy=policy,
+                exclusive=form.get("exclusive") == "1",
+            )  # fmt: skip
         except Invalid as exc:
             raise RoostError(page._("The list needs a title (at most 256 characters)."),
                              status=422) from exc  # fmt: skip
