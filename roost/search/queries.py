@@ -7,6 +7,7 @@ resolves the URL of one of our own statuses.
 
 from __future__ import annotations
 
+import difflib
 import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -42,7 +43,8 @@ async def search_accounts(
     following: bool = False,
 ) -> list[int]:
     """Ids of accounts whose username or a word of whose display name starts with `q`:
-    an exact username first, then accounts the viewer follows, then the most followed.
+    an exact username first, then accounts the viewer follows, then the most followed;
+    then, when those do not fill the page, near misses (a typo in `q`).
     Accounts that opted out of discovery appear only on an exact username match or when
     followed; accounts blocked either way never do."""
     name = local_username(q, domain)
@@ -88,9 +90,51 @@ async def search_accounts(
         )
         order.append(sa.case((followed, 0), else_=1))
     order += [accounts.c.followers_count.desc(), accounts.c.id]
-    return await db.scalars(
+    found: list[int] = await db.scalars(
         sa.select(accounts.c.id).where(*cond).order_by(*order).limit(limit).offset(offset)
     )
+    if len(found) < limit and offset == 0 and len(term) >= FUZZY_MIN:
+        # cond[2:]: who may be found (cond[0] and cond[1] are "shown" and the prefix match).
+        found += await _near_misses(db, term, cond[2:], order, limit - len(found), set(found))
+    return found
+
+
+FUZZY_MIN = 3  # shorter names are matched by prefix only
+FUZZY_RATIO = 0.75  # about one typo in four or five letters
+FUZZY_CANDIDATES = 2000
+
+
+async def _near_misses(
+    db: Database, term: str, cond: list[sa.ColumnElement[bool]], order: list[Any], limit: int,
+    seen: set[int],
+) -> list[int]:  # fmt: skip
+    """Accounts whose username or a word of whose display name is close to `term` (a typo
+    past its first letter): among the first FUZZY_CANDIDATES sharing that letter, the
+    closest first."""
+    display = sa.func.lower(accounts.c.display_name)
+    rows = await db.fetch_all(
+        sa.select(accounts.c.id, accounts.c.username_lower, display.label("display"))
+        .where(
+            account_shown(),
+            sa.or_(
+                accounts.c.username_lower.startswith(term[0], autoescape=True),
+                display.startswith(term[0], autoescape=True),
+                display.contains(" " + term[0], autoescape=True),
+            ),
+            *cond,
+        )
+        .order_by(*order)
+        .limit(FUZZY_CANDIDATES)
+    )
+    scored: list[tuple[float, int, int]] = []
+    for r in rows:
+        if r.id in seen:
+            continue
+        words = [r.username_lower, *str(r.display).split()]
+        best = max(difflib.SequenceMatcher(None, term, w[: len(term) + 2]).ratio() for w in words)
+        if best >= FUZZY_RATIO:
+            scored.append((-best, len(scored), r.id))
+    return [account_id for _, _, account_id in sorted(scored)[:limit]]
 
 
 async def search_tags(db: Database, q: str, *, limit: int, offset: int = 0) -> list[Any]:

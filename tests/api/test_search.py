@@ -151,3 +151,17 @@ async def test_search_auth_and_bad_input(
     # Limits are capped, not refused.
     body = await search(client, alice, "a", limit=1000)
     assert len(body["accounts"]) <= 40
+
+
+async def test_accounts_are_found_through_a_typo(
+    client: httpx.AsyncClient, alice: User, make_user: MakeUser
+) -> None:
+    await make_user("margaret", display_name="Maggie Lindqvist")
+    await make_user("marcus")
+    body = await search(client, alice, "margret", type="accounts")
+    assert [a["username"] for a in body["accounts"]] == ["margaret"]
+    body = await search(client, alice, "lindkvist", type="accounts")
+    assert [a["username"] for a in body["accounts"]] == ["margaret"]
+    body = await search(client, alice, "mar", type="accounts")  # prefixes first, both
+    assert {a["username"] for a in body["accounts"]} == {"margaret", "marcus"}
+    assert (await search(client, alice, "zzgaret", type="accounts"))["accounts"] == []
