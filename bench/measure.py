@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 
 import sqlalchemy as sa
 
-from bench import gen, load, rich, seed
+from bench import filtered, gen, load, rich, seed
 from bench.backends import Instance
 from bench.config import Config, post_texts
 from bench.profile import summarise
@@ -430,6 +430,7 @@ class BackendRun:
                 self.cfg.seconds,
             )
             await self._rich_home(server)
+            await self._filtered_home(server)
             await self._endpoint(
                 server,
                 "search",
@@ -445,6 +446,21 @@ class BackendRun:
         if final:
             await self._post_split()
             await self._sql_trace()
+
+    async def _filtered_home(self, server: load.Server) -> None:
+        """Home read by the same reader with three muted words (bench/filtered.py)."""
+        token = self.tokens["reader"]
+        made = filtered.add(server.base, token)
+        try:
+            await self._endpoint(
+                server,
+                "home_filtered",
+                "/api/v1/timelines/home",
+                lambda b: isinstance(b, list) and len(b) == 20,
+                self.cfg.seconds,
+            )
+        finally:
+            filtered.remove(server.base, token, made)
 
     async def _rich_home(self, server: load.Server) -> None:
         """Home with polls (some voted in) and quotes in the page (bench/rich.py)."""
