@@ -72,35 +72,37 @@ def _checked(name: str, value: str) -> str:
     return v
 
 
-def fts5_match(query: Query) -> str | None:
-    """The FTS5 MATCH expression for the query's text (None: no text to match). A word
-    matches itself or as a prefix; the exact word counts twice, so it ranks higher."""
+def fts5_match(query: Query, *, prefix: bool = False) -> str | None:
+    """The FTS5 MATCH expression for the query's text (None: no text to match): its words
+    as written, or (`prefix`) also as the beginnings of longer words."""
     if not query.terms:
         return None
 
-    def term(words: tuple[str, ...]) -> str:
+    def term(words: tuple[str, ...], grow: bool) -> str:
         if len(words) > 1:
             return '"' + " ".join(words) + '"'
-        return f'("{words[0]}" OR "{words[0]}"*)'
+        return f'"{words[0]}"*' if grow else f'"{words[0]}"'
 
-    text = " AND ".join(term(t) for t in query.terms)
+    text = " AND ".join(term(t, prefix) for t in query.terms)
     if query.excluded:
-        text = f"({text}) NOT ({' OR '.join(term(t) for t in query.excluded)})"
+        text = f"({text}) NOT ({' OR '.join(term(t, False) for t in query.excluded)})"
     return text
 
 
-def tsquery(query: Query, *, exact: bool = False) -> str | None:
-    """The PostgreSQL tsquery (for to_tsquery) of the query's text: each word matches
-    itself or as a prefix; with `exact`, any of the words or phrases as written."""
+def tsquery(query: Query, *, prefix: bool = False) -> str | None:
+    """The PostgreSQL tsquery (for to_tsquery) of the query's text, as `fts5_match`."""
     if not query.terms:
         return None
 
-    def term(words: tuple[str, ...]) -> str:
+    def term(words: tuple[str, ...], grow: bool) -> str:
         if len(words) > 1:
             return "(" + " <-> ".join(words) + ")"
-        return words[0] if exact else f"({words[0]} | {words[0]}:*)"
+        return f"{words[0]}:*" if grow else words[0]
 
-    if exact:
-        return " | ".join(term(t) for t in query.terms)
-    parts = [term(t) for t in query.terms] + [f"!{term(t)}" for t in query.excluded]
+    parts = [term(t, prefix) for t in query.terms] + [f"!{term(t, False)}" for t in query.excluded]
     return " & ".join(parts)
+
+
+def has_words(query: Query) -> bool:
+    """Does the query have a single word (which may also match as a prefix)?"""
+    return any(len(t) == 1 for t in query.terms)
