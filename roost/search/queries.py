@@ -100,7 +100,7 @@ async def search_accounts(
 
 
 FUZZY_MIN = 3  # shorter names are matched by prefix only
-FUZZY_RATIO = 0.75  # about one typo in four or five letters
+FUZZY_RATIO = 0.8  # about one typo in five letters (and not a shorter name: "ann" for "annex")
 FUZZY_CANDIDATES = 2000
 
 
