@@ -255,6 +255,24 @@ async def test_search_by_url(client: httpx.AsyncClient, world: World) -> None:
     _report(failures)
 
 
+async def test_full_text_search(client: httpx.AsyncClient, world: World) -> None:
+    # Mastodon's rule: public posts of indexable accounts, and otherwise only posts in the
+    # viewer's library (their own, or mentioning them); never one they could not open.
+    failures = []
+    for viewer in VIEWERS:
+        r = await client.get(
+            "/api/v2/search", params={"q": "matrix", "type": "statuses"},
+            headers=_auth(world, viewer),
+        )  # fmt: skip
+        found = {s["id"] for s in r.json()["statuses"]}
+        for vis, sid in world.posts.items():
+            library = vis == "public" or viewer in ("author", "mentioned")
+            wanted = viewer in CAN_SEE[vis] and library and viewer != "blocked"
+            if (sid in found) != wanted:
+                failures.append(f"{viewer} full-text search, {vis} post found: {sid in found}")
+    _report(failures)
+
+
 async def test_suspended_author_disappears(
     client: httpx.AsyncClient, world: World, roost: Roost
 ) -> None:
