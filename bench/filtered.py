@@ -28,7 +28,9 @@ def add(base: str, token: str) -> list[str]:
                 "keywords_attributes": [{"keyword": word, "whole_word": True}],
             }
         )
-        status, answer = load.http_json("POST", base + "/api/v2/filters", token, body.encode())
+        status, answer = load.http(
+            "POST", base + "/api/v2/filters", token, body.encode(), "application/json"
+        )
         if status != 200:
             raise RuntimeError(f"filtered home: making a filter answered {status}: {answer}")
         made.append(str(answer["id"]))

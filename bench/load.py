@@ -259,26 +259,16 @@ def wrk(
     )
 
 
-def http_json(method: str, url: str, token: str | None, body: bytes) -> tuple[int, Any]:
-    """One request with a JSON body: (status, parsed JSON)."""
-    req = urllib.request.Request(url, data=body, method=method)
-    if token:
-        req.add_header("Authorization", f"Bearer {token}")
-    req.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(req, timeout=60) as r:
-            return r.status, json.loads(r.read() or b"null")
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode(errors="replace")
-
-
-def http(method: str, url: str, token: str | None, body: bytes | None = None) -> tuple[int, Any]:
+def http(
+    method: str, url: str, token: str | None, body: bytes | None = None,
+    content_type: str = "application/x-www-form-urlencoded",
+) -> tuple[int, Any]:  # fmt: skip
     """One request (checks before a wrk run, and fan-out posts): (status, parsed JSON)."""
     req = urllib.request.Request(url, data=body, method=method)
     if token:
         req.add_header("Authorization", f"Bearer {token}")
     if body is not None:
-        req.add_header("Content-Type", "application/x-www-form-urlencoded")
+        req.add_header("Content-Type", content_type)
     try:
         with urllib.request.urlopen(req, timeout=60) as r:
             return r.status, json.loads(r.read() or b"null")
