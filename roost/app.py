@@ -26,6 +26,7 @@ from roost.http.shutdown import close_streams_on_signal
 from roost.instance import Roost
 from roost.monitoring.metrics import process_exiting
 from roost.web.routes import web_routes
+from roost.web.uploads import BodyLimit
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"
 
@@ -70,6 +71,7 @@ def create_app(settings: Settings, roost: Roost | None = None) -> Starlette:
     app.state.roost = instance
     if app.router.middleware_stack == app.router.app:
         app.router.middleware_stack = RouteIndex(app.router)
+    app.add_middleware(BodyLimit)  # 413 past the largest upload (roost.media.limits)
     app.add_middleware(ReadOnly)  # writes answer 503 while `roost maintenance on`
     app.add_middleware(RequestMetrics)  # inside TrailingSlash: it sees the matched route
     app.add_middleware(TrailingSlash)

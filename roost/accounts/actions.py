@@ -56,6 +56,11 @@ class ProfileChanges:
     language: str | None = None  # "" clears it
     avatar: str | None = None  # an uploaded image's URL; "" removes the image
     header: str | None = None
+    # With a new avatar or header: its first frame when animated ("" for a still image).
+    avatar_static: str = ""
+    header_static: str = ""
+    avatar_description: str | None = None  # alt text; "" clears it
+    header_description: str | None = None
 
 
 def _check_profile(changes: ProfileChanges) -> list[tuple[str, str]] | None:
@@ -70,6 +75,12 @@ def _check_profile(changes: ProfileChanges) -> list[tuple[str, str]] | None:
         raise Invalid("Source language is not included in the list")
     if any(len(url or "") > 500 for url in (changes.avatar, changes.header)):
         raise Invalid("Image URL is too long")
+    for kind in PROFILE_IMAGES:
+        if len(getattr(changes, f"{kind}_description") or "") > MAX_IMAGE_DESCRIPTION:
+            raise Invalid(
+                f"{kind.capitalize()} description is too long (maximum is "
+                f"{MAX_IMAGE_DESCRIPTION} characters)"
+            )
     if changes.fields is None:
         return None
     # A field is one line; blank pairs are how clients delete a field.
@@ -112,6 +123,11 @@ async def do_update_credentials(
         url = getattr(changes, kind)
         if url is not None:
             account_values[kind] = url or None
+            static = getattr(changes, f"{kind}_static")
+            account_values[f"{kind}_static"] = (static or None) if url else None
+        description = getattr(changes, f"{kind}_description")
+        if description is not None:
+            account_values[f"{kind}_description"] = description
     user_values: dict[str, object] = {}
     if changes.privacy is not None:
         user_values["default_visibility"] = changes.privacy
@@ -188,6 +204,7 @@ def _inline(html: str) -> str:
 # --- Web sessions and settings (the server-rendered app) ---------------------------------
 
 PROFILE_IMAGES = ("avatar", "header")
+MAX_IMAGE_DESCRIPTION = 150  # Mastodon's, for avatar_description and header_description
 
 
 async def do_start_web_session(

@@ -26,7 +26,8 @@ ACCOUNT_COLUMNS = list(accounts.c)
 # The columns an Account entity is made of, but for its counts and last_status_at.
 _SHAPE = ("username", "display_name", "note_html", "avatar", "header", "locked", "bot",
           "discoverable", "indexable", "hide_collections", "suspended_at", "created_at",
-          "fields")  # fmt: skip
+          "fields", "avatar_static", "header_static", "avatar_description",
+          "header_description")  # fmt: skip
 _shape_of = operator.attrgetter(*_SHAPE)
 _MADE: dict[tuple[int, str], tuple[tuple[Any, ...], Account]] = {}
 _MADE_MAX = 20_000
@@ -69,9 +70,11 @@ def _account_entity(row: Any, base_url: str) -> Account:
         display_name=row.display_name,
         note=row.note_html,
         avatar=avatar,
-        avatar_static=avatar,
+        avatar_static=row.avatar_static or avatar,
         header=header,
-        header_static=header,
+        header_static=row.header_static or header,
+        avatar_description=row.avatar_description or "",
+        header_description=row.header_description or "",
         locked=bool(row.locked),
         fields=[Field(name=f["name"], value=f.get("value_html", f["value"])) for f in row.fields],
         emojis=[],

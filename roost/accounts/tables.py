@@ -17,6 +17,12 @@ accounts = sa.Table(
     sa.Column("fields", sa.JSON, nullable=False),  # [{"name", "value"}] as typed
     sa.Column("avatar", sa.String(500), nullable=True),
     sa.Column("header", sa.String(500), nullable=True),
+    # The first frame of an animated avatar or header (roost.media.profile); none for a
+    # still image, which is its own static one. Alt text of each (at most 150 characters).
+    sa.Column("avatar_static", sa.String(500), nullable=True),
+    sa.Column("header_static", sa.String(500), nullable=True),
+    sa.Column("avatar_description", sa.String(150), nullable=False, server_default=""),
+    sa.Column("header_description", sa.String(150), nullable=False, server_default=""),
     sa.Column("locked", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("bot", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("discoverable", sa.Boolean, nullable=False, server_default=sa.true()),

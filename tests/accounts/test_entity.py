@@ -19,6 +19,8 @@ def _row(**changes: Any) -> SimpleNamespace:
         "created_at": datetime(2026, 1, 2, 3, 4, 5), "last_status_at": None,
         "fields": [{"name": "site", "value": "x", "value_html": "<a>x</a>"}],
         "statuses_count": 1, "followers_count": 2, "following_count": 3,
+        "avatar_static": None, "header_static": None, "avatar_description": "",
+        "header_description": "",
     }  # fmt: skip
     row.update(changes)
     return SimpleNamespace(**row)

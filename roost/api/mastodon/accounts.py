@@ -7,7 +7,7 @@ from typing import Any
 import msgspec
 from starlette.responses import Response
 
-from roost.accounts.actions import ProfileChanges, do_update_credentials
+from roost.accounts.actions import ProfileChanges
 from roost.accounts.entities import Account, CredentialAccount
 from roost.accounts.queries import (
     access_account_by_acct,
@@ -15,6 +15,7 @@ from roost.accounts.queries import (
 )
 from roost.accounts.registration import ValidationFailed, do_register
 from roost.api.http import Api, ApiRequest, page_response
+from roost.api.mastodon.profile import save_profile
 from roost.errors import Forbidden, RateLimited
 from roost.graph.actions import do_follow, do_remove_from_followers, do_unfollow
 from roost.graph.entities import Relationship
@@ -138,8 +139,8 @@ def _fields(p: Params) -> list[tuple[str, str]] | None:
     response=CredentialAccount,
 )
 async def update_credentials(req: ApiRequest) -> Response:
-    """Change the viewer's profile and posting defaults. Avatar and header uploads are
-    ignored until media storage exists."""
+    """Change the viewer's profile and posting defaults, and its `avatar` and `header`
+    images (with `avatar_description` and `header_description`)."""
     p = req.params
     changes = ProfileChanges(
         display_name=p.str("display_name"),
@@ -153,12 +154,10 @@ async def update_credentials(req: ApiRequest) -> Response:
         privacy=p.str("source[privacy]"),
         sensitive=p.bool("source[sensitive]"),
         language=p.str("source[language]"),
+        avatar_description=p.str("avatar_description", max_len=10_000),
+        header_description=p.str("header_description", max_len=10_000),
     )
-    settings = req.roost.settings
-    await do_update_credentials(
-        req.roost.db, req.me_id, changes, base_url=settings.base_url, domain=settings.domain
-    )
-    return json_response(await req.roost.accounts.credential(req.me_id))
+    return await save_profile(req, changes)
 
 
 @api.route("/api/v1/accounts/lookup", response=Account)

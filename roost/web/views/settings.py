@@ -25,9 +25,11 @@ from roost.web.session import session_token, set_language
 from roost.web.uploads import (
     MAX_UPLOAD,
     PreparedImage,
+    StoredImage,
     prepare_profile_image,
-    remove_stored,
+    remove_profile_image,
     store_profile_image,
+    with_images,
 )
 from roost.web.views.auth import field_errors
 
@@ -122,14 +124,13 @@ async def profile_settings_submit(page: Page) -> Response:
         return _profile_form(
             page, status=422, error=exc.message.removeprefix("Validation failed: ")
         )
-    settings = page.roost.settings
-    urls: dict[str, str] = {}  # kind -> the new image's URL, "" to remove the image
+    storage = page.roost.media_storage
+    stored: dict[str, StoredImage] = {}  # kind -> the new image ("" URLs: removed)
     try:
         for kind, image in images.items():
-            urls[kind] = ""
+            stored[kind] = StoredImage("", "")
             if image is not None:
-                path = await store_profile_image(settings.data_dir, page.me_id, image)
-                urls[kind] = page.base_url + path
+                stored[kind] = await store_profile_image(storage, page.me_id, image)
         changes = ProfileChanges(
             display_name=display_name,
             note=note,
@@ -137,18 +138,21 @@ async def profile_settings_submit(page: Page) -> Response:
             discoverable=form.get("discoverable") == "1",
             indexable=form.get("indexable") == "1",
             fields=fields,
-            avatar=urls.get("avatar"),
-            header=urls.get("header"),
         )
         await do_update_credentials(
-            page.roost.db, page.me_id, changes, base_url=page.base_url, domain=settings.domain
+            page.roost.db,
+            page.me_id,
+            with_images(changes, stored),
+            base_url=page.base_url,
+            domain=page.roost.settings.domain,
         )
     except Exception:
-        for url in urls.values():  # the change was not saved: neither are its files
-            await remove_stored(settings.data_dir, url, page.base_url)
+        for new in stored.values():  # the change was not saved: neither are its files
+            await remove_profile_image(storage, new.url, new.static_url)
         raise
-    for kind in urls:
-        await remove_stored(settings.data_dir, getattr(page.me, kind), page.base_url)
+    for kind in stored:
+        old = getattr(page.me, kind), getattr(page.me, f"{kind}_static")
+        await remove_profile_image(storage, *old)
     return redirect("/settings/profile?saved=1")
 
 

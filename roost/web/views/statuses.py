@@ -35,12 +35,19 @@ from roost.web.render import (
     safe_next,
     wants_fragment,
 )
+from roost.web.uploads import ComposeMedia, compose_media
 
 MAX_SPOILER = 500
 
 
 async def _compose_page(
-    page: Page, *, status: int = 200, error: str = "", poll: WebPoll | None = None, **values: str
+    page: Page,
+    *,
+    status: int = 200,
+    error: str = "",
+    poll: WebPoll | None = None,
+    media: ComposeMedia | None = None,
+    **values: str,
 ) -> Response:
     quoted = None
     quote_id = parse_id(values.get("quoted_status_id") or None)
@@ -61,6 +68,7 @@ async def _compose_page(
         poll_multiple=poll.multiple if poll else False,
         scheduled_at=values.get("scheduled_at", ""),
         quoted=quoted,
+        media=media.shown if media else [],
     )
 
 
@@ -130,7 +138,10 @@ async def post_status(page: Page) -> Response:
     limit = page.roost.settings.max_post_chars
     poll_fields = _poll_fields(page, form)
     poll, error = poll_fields.checked(page)
-    if not text.strip():
+    media, media_error = await compose_media(page, form)
+    if media_error:
+        error = media_error
+    elif not text.strip() and not media.ids:
         error = page._("Write something first: the post is empty.")
     elif weighted_length(text) + weighted_length(spoiler) > limit:
         error = page._("The post is too long: at most %(limit)s characters.", limit=limit)
@@ -142,7 +153,9 @@ async def post_status(page: Page) -> Response:
     if not error and scheduled_at:
         when, error = _schedule_time(page, scheduled_at)
     if error:
-        return await _compose_page(page, status=422, error=error, poll=poll_fields, **values)
+        return await _compose_page(
+            page, status=422, error=error, poll=poll_fields, media=media, **values
+        )
     reply_id = parse_id(reply_to) if reply_to else None
     if reply_to and reply_id is None:
         raise NotFound()
@@ -155,13 +168,16 @@ async def post_status(page: Page) -> Response:
         idempotency_key=key,
         poll=poll,
         quoted_status_id=parse_id(values["quoted_status_id"] or None),
+        media_ids=media.ids,
     )
     if when is not None:
         try:
             await do_schedule_status(page.roost.db, page.me_id, post, when, max_chars=limit)
         except Invalid:  # what is left to refuse: over the limits
             error = page._("You have too many scheduled posts: at most 25 a day and 300 in all.")
-            return await _compose_page(page, status=422, error=error, poll=poll_fields, **values)
+            return await _compose_page(
+                page, status=422, error=error, poll=poll_fields, media=media, **values
+            )
         return redirect("/scheduled")
     try:
         status_id = await posting.do_post_status(
@@ -169,7 +185,9 @@ async def post_status(page: Page) -> Response:
         )
     except Invalid as exc:  # left to refuse here: a quote the post's author does not allow
         error = page._("This post cannot be quoted.") if post.quoted_status_id else str(exc)
-        return await _compose_page(page, status=422, error=error, poll=poll_fields, **values)
+        return await _compose_page(
+            page, status=422, error=error, poll=poll_fields, media=media, **values
+        )
     if next_url == "/":
         # The home feed is filled by a background job: name the post so the page shows it
         # even if the job has not run yet.
