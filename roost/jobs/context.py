@@ -7,6 +7,7 @@ from typing import Protocol
 from roost.config import Settings
 from roost.db import Database
 from roost.feeds import FeedStore
+from roost.outbound import Outbound
 from roost.pubsub import PubSub
 
 
@@ -24,3 +25,6 @@ class JobContext(Protocol):
 
     @property
     def pubsub(self) -> PubSub: ...
+
+    @property
+    def outbound(self) -> Outbound: ...

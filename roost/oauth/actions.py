@@ -22,6 +22,7 @@ from roost.oauth.queries import TOKEN_CHANNEL, Login, OAuthApp, token_hash
 from roost.oauth.scopes import covers_all, parse_scopes, unknown_scopes
 from roost.oauth.tables import oauth_codes, tokens
 from roost.pubsub import Event, encode_event
+from roost.push.actions import drop_token_subscriptions
 from roost.timeutil import utcnow
 
 CODE_TTL = timedelta(minutes=10)
@@ -69,6 +70,7 @@ async def revoke_tokens(
     )
     for row in ended:
         revoked(tx, row.id, str(row.token_hash))
+    await drop_token_subscriptions(tx, [row.id for row in ended])  # Mastodon drops them too
     return [str(row.token_hash) for row in ended]
 
 

@@ -47,7 +47,7 @@ async def test_register_returns_credential_application(
     assert body["scopes"] == ["read", "write:statuses", "push"]
     assert body["redirect_uri"] == "https://app.example/cb\nhttps://app.example/other"
     assert body["redirect_uris"] == ["https://app.example/cb", "https://app.example/other"]
-    assert body["vapid_key"] == ""
+    assert body["vapid_key"] == roost.settings.vapid_public_key  # Web Push's VAPID key
     assert body["client_secret_expires_at"] == 0
     assert isinstance(body["id"], str)
     assert body["id"].isdigit()
@@ -138,7 +138,7 @@ async def test_verify_credentials_with_app_token(client: httpx.AsyncClient) -> N
         "scopes": ["read", "write"],
         "redirect_uri": "https://app.example/cb",
         "redirect_uris": ["https://app.example/cb"],
-        "vapid_key": "",
+        "vapid_key": app["vapid_key"],
     }
     assert "client_secret" not in body
 

@@ -3,6 +3,7 @@ checking an app's token) and RFC 8414 metadata. The /oauth/* endpoints are in oa
 
 from __future__ import annotations
 
+import msgspec
 from starlette.responses import Response
 
 from roost.api.errors import ApiError
@@ -38,7 +39,10 @@ async def register_app(req: ApiRequest) -> Response:
         scopes=req.params.str("scopes"),
         website=req.params.str("website"),
     )
-    return json_response(credential_application_entity(app))
+    vapid_key = req.roost.settings.vapid_public_key
+    return json_response(
+        msgspec.structs.replace(credential_application_entity(app), vapid_key=vapid_key)
+    )
 
 
 @api.route("/api/v1/apps/verify_credentials", response=Application)
@@ -50,7 +54,8 @@ async def verify_app(req: ApiRequest) -> Response:
     app = await access_app(req.roost.db, req.viewer.app_id) if req.viewer.app_id else None
     if app is None:
         raise NotFound()  # a token made by `roost tokens create` belongs to no app
-    return json_response(application_entity(app))
+    vapid_key = req.roost.settings.vapid_public_key
+    return json_response(msgspec.structs.replace(application_entity(app), vapid_key=vapid_key))
 
 
 @api.route("/.well-known/oauth-authorization-server", response=AuthorizationServerMetadata)

@@ -1,0 +1,1 @@
+"""Web Push: subscriptions, VAPID keys, and encrypted pushes sent by a job."""
