@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 import sqlalchemy as sa
 
 from roost.db import Database, Transaction
+from roost.db.dialect import insert_or_ignore, upsert
 from roost.db.prepared import any_of
-from roost.graph.queries import mute_active
-from roost.graph.tables import blocks, mutes
+from roost.errors import Invalid
 from roost.ids import new_id
+from roost.notifications import policy
 from roost.notifications.keys import in_group
-from roost.notifications.tables import GROUPABLE_TYPES, MAXIMUM_GROUP_SPAN_HOURS, notifications
+from roost.notifications.policy import silences as silences  # compose.py reads it here
+from roost.notifications.tables import (
+    GROUPABLE_TYPES,
+    MAXIMUM_GROUP_SPAN_HOURS,
+    POLICY_FIELDS,
+    POLICY_VALUES,
+    notification_permissions,
+    notification_policies,
+    notification_requests,
+    notifications,
+)
 from roost.pubsub import Event, encode_event
-from roost.statuses.tables import conversation_mutes, statuses
+from roost.push import hooks as push_hooks
 from roost.timeutil import utcnow
 
 _INSERT = notifications.insert()
@@ -40,23 +50,41 @@ async def notify(
     checked: bool = False,
 ) -> int | None:
     """Record one notification, unless it is about oneself (but for one's own poll that
-    ended), the recipient blocks or mutes (with notifications) the sender, or the same
-    event was already recorded.
+    ended), the recipient blocks or mutes (with notifications) the sender, the same event
+    was already recorded, or the recipient's notification policy drops it. One the policy
+    filters is recorded as `filtered`, told to nobody, and (a mention) counted in the
+    sender's notification request.
 
     `checked`: the caller has already ruled out the recipient silencing the sender (with
     `silences`) and a duplicate (the status was made in this transaction), so only the
-    INSERT runs.
+    policy is read.
 
     Returns the new notification's id, or None if none was made.
     """
     if account_id == from_account_id and type != "poll":  # a poll's end tells its author too
         return None
-    if not checked and await _is_duplicate_or_silenced(
-        tx, account_id, from_account_id, type, status_id
-    ):
+    now = utcnow()
+    found = await tx.fetch_one(
+        policy.conditions(not checked, status_id is not None),
+        {
+            "recipient": account_id,
+            "sender": from_account_id,
+            "status": status_id,
+            "type": type,
+            "now": now,
+        },
+    )
+    if found is None or (not checked and (found.silenced or found.duplicate)):
+        return None
+    if account_id == from_account_id:
+        outcome = "accept"
+    else:
+        outcome = await policy.verdict(
+            tx, found, recipient=account_id, sender=from_account_id, type=type, now=now
+        )
+    if outcome == "drop":
         return None
     notification_id = new_id()
-    now = utcnow()
     await tx.execute(
         _INSERT,
         [
@@ -68,11 +96,19 @@ async def notify(
                 "status_id": status_id,
                 "created_at": now,
                 "group_key": await group_key_for(tx, account_id, type, status_id, now),
+                "filtered": outcome == "filter",
             }
         ],
     )
+    if outcome == "filter":
+        if type == "mention":
+            await _update_request(tx, account_id, from_account_id, status_id, now)
+        return notification_id
     tx.publish(
         f"timeline:{account_id}", encode_event(Event(event="notification", id=str(notification_id)))
+    )
+    await push_hooks.notification_created(
+        tx, account_id=account_id, notification_id=notification_id, type=type
     )
     return notification_id
 
@@ -97,56 +133,6 @@ async def group_key_for(
     candidates = [f"{prefix}-{h}" for h in range(hour - MAXIMUM_GROUP_SPAN_HOURS + 1, hour + 1)]
     found = await tx.fetch_one(_OPEN_GROUP, {"account_id": account_id, "keys": candidates})
     return str(found.group_key) if found is not None else f"{prefix}-{hour}"
-
-
-def silences(recipient: Any, sender: Any, now: Any = None) -> sa.ColumnElement[bool]:
-    """SQL condition: `recipient` blocks `sender`, or mutes them with notifications (ids,
-    columns or bind parameters; `now` as for `mute_active`)."""
-    return sa.or_(
-        sa.exists().where(blocks.c.account_id == recipient, blocks.c.target_account_id == sender),
-        sa.exists().where(
-            mutes.c.account_id == recipient,
-            mutes.c.target_account_id == sender,
-            mutes.c.hide_notifications.is_(True),
-            mute_active(now),
-        ),
-    )
-
-
-def thread_muted(recipient: Any, status_id: Any) -> sa.ColumnElement[bool]:
-    """SQL condition: `recipient` muted the conversation `status_id` belongs to (POST
-    /api/v1/statuses/:id/mute): nothing about that thread notifies them."""
-    return sa.exists().where(
-        statuses.c.id == status_id,
-        conversation_mutes.c.account_id == recipient,
-        conversation_mutes.c.conversation_id == statuses.c.conversation_id,
-    )
-
-
-async def _is_duplicate_or_silenced(
-    tx: Transaction, account_id: int, from_account_id: int, type: str, status_id: int | None
-) -> bool:
-    silenced = await tx.fetch_one(
-        sa.select(sa.literal(1)).where(
-            sa.or_(
-                silences(account_id, from_account_id),
-                thread_muted(account_id, status_id if status_id is not None else -1),
-            )
-        )
-    )
-    if silenced is not None:
-        return True
-    existing = await tx.fetch_one(
-        sa.select(notifications.c.id).where(
-            notifications.c.account_id == account_id,
-            notifications.c.type == type,
-            notifications.c.from_account_id == from_account_id,
-            notifications.c.status_id.is_(None)
-            if status_id is None
-            else notifications.c.status_id == status_id,
-        )
-    )
-    return existing is not None
 
 
 async def unnotify(
@@ -177,3 +163,124 @@ async def do_dismiss_group(db: Database, account_id: int, group_key: str) -> Non
     """Delete every notification of one of the account's groups (a group key as
     `/api/v2/notifications` gives it: `ungrouped-{id}` is that one notification)."""
     await db.execute(notifications.delete().where(in_group(account_id, group_key)))
+
+
+MAX_MEANINGFUL_COUNT = 100  # a request counts its notifications up to this (as Mastodon)
+_n, _r = notifications, notification_requests
+_FILTERED_MENTIONS = sa.select(sa.func.count()).select_from(
+    sa.select(_n.c.id)
+    .where(
+        _n.c.account_id == sa.bindparam("account_id", type_=sa.BigInteger),
+        _n.c.type == "mention",
+        _n.c.from_account_id == sa.bindparam("from_account_id", type_=sa.BigInteger),
+        _n.c.filtered.is_(True),
+    )
+    .limit(MAX_MEANINGFUL_COUNT)
+    .subquery()
+)
+
+
+async def _update_request(
+    tx: Transaction, account_id: int, from_account_id: int, status_id: int | None, now: datetime
+) -> None:
+    """The sender's request to the recipient, made or brought up to date with a filtered
+    mention just recorded (Mastodon's `update_notification_request!`)."""
+    pair = {"account_id": account_id, "from_account_id": from_account_id}
+    count = int(await tx.scalar(_FILTERED_MENTIONS, pair) or 0)
+    statement = upsert(
+        _r, tx.dialect, ("account_id", "from_account_id"),
+        ("last_status_id", "notifications_count", "updated_at"),
+    )  # fmt: skip
+    await tx.execute(
+        statement,
+        [
+            {
+                **pair,
+                "id": new_id(),
+                "last_status_id": status_id,
+                "notifications_count": count,
+                "created_at": now,
+                "updated_at": now,
+            }
+        ],
+    )
+
+
+async def do_update_policy(db: Database, account_id: int, changes: dict[str, str]) -> None:
+    """Set some of the account's notification policy (`for_*` names to accept, filter or
+    drop); the others keep their value."""
+    for name, value in changes.items():
+        if name not in POLICY_FIELDS:
+            raise Invalid(f"Unknown policy: {name}")
+        if value not in POLICY_VALUES:
+            raise Invalid(f"Invalid value for '{name}': '{value}'")
+    if not changes:
+        return
+    async with db.transaction() as tx:
+        await tx.execute(
+            insert_or_ignore(notification_policies, tx.dialect, "account_id"),
+            [{"account_id": account_id}],
+        )
+        await tx.execute(
+            notification_policies.update()
+            .where(notification_policies.c.account_id == account_id)
+            .values(**changes)
+        )
+
+
+async def do_accept_requests(db: Database, account_id: int, request_ids: list[int]) -> int:
+    """Accept those of the account's requests (Mastodon's AcceptNotificationRequestService):
+    their senders are let through from now on, their filtered notifications join the
+    main list, the requests go, and the account's streams hear `notifications_merged`.
+    Returns how many requests were accepted."""
+    async with db.transaction() as tx:
+        senders = await _take_requests(tx, account_id, request_ids)
+        if not senders:
+            return 0
+        now = utcnow()
+        await tx.execute(
+            insert_or_ignore(notification_permissions, tx.dialect, "account_id", "from_account_id"),
+            [{"account_id": account_id, "from_account_id": s, "created_at": now} for s in senders],
+        )
+        await tx.execute(
+            _n.update()
+            .where(
+                _n.c.account_id == account_id,
+                _n.c.from_account_id.in_(senders),
+                _n.c.filtered.is_(True),
+            )
+            .values(filtered=False)
+        )
+        tx.publish(f"timeline:{account_id}", encode_event(Event(event="notifications_merged")))
+    return len(senders)
+
+
+async def do_dismiss_requests(db: Database, account_id: int, request_ids: list[int]) -> int:
+    """Dismiss those of the account's requests: the requests and their senders' filtered
+    notifications are deleted. Returns how many requests were dismissed."""
+    async with db.transaction() as tx:
+        senders = await _take_requests(tx, account_id, request_ids)
+        if senders:
+            await tx.execute(
+                _n.delete().where(
+                    _n.c.account_id == account_id,
+                    _n.c.from_account_id.in_(senders),
+                    _n.c.filtered.is_(True),
+                )
+            )
+    return len(senders)
+
+
+async def _take_requests(tx: Transaction, account_id: int, request_ids: list[int]) -> list[int]:
+    """Delete those of the account's requests; their senders."""
+    if not request_ids:
+        return []
+    rows = await tx.fetch_all(
+        sa.select(_r.c.from_account_id).where(
+            _r.c.account_id == account_id, _r.c.id.in_(request_ids)
+        )
+    )
+    senders = [int(r.from_account_id) for r in rows]
+    if senders:
+        await tx.execute(_r.delete().where(_r.c.account_id == account_id, _r.c.id.in_(request_ids)))
+    return senders

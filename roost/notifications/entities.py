@@ -15,6 +15,8 @@ class Notification(msgspec.Struct, kw_only=True):
     created_at: str
     account: Account
     status: Status | None = None
+    # Only on one the notification policy filtered (`include_filtered`), as Mastodon has it.
+    filtered: bool | msgspec.UnsetType = msgspec.UNSET
 
 
 class NotificationGroup(msgspec.Struct, kw_only=True, omit_defaults=True):
@@ -51,3 +53,46 @@ class GroupedNotificationsResults(msgspec.Struct, kw_only=True, omit_defaults=Tr
     statuses: list[Status]
     notification_groups: list[NotificationGroup]
     partial_accounts: list[PartialAccountWithAvatar] | None = None
+
+
+class PolicySummary(msgspec.Struct, kw_only=True):
+    pending_requests_count: int
+    pending_notifications_count: int
+
+
+class NotificationPolicy(msgspec.Struct, kw_only=True):
+    """`/api/v2/notifications/policy`: accept, filter or drop for each kind of sender."""
+
+    for_not_following: str
+    for_not_followers: str
+    for_new_accounts: str
+    for_private_mentions: str
+    for_limited_accounts: str
+    summary: PolicySummary
+
+
+class NotificationPolicyV1(msgspec.Struct, kw_only=True):
+    """`/api/v1/notifications/policy` (deprecated in Mastodon 4.3, still served): each
+    `filter_*` true unless its `for_*` accepts."""
+
+    filter_not_following: bool
+    filter_not_followers: bool
+    filter_new_accounts: bool
+    filter_private_mentions: bool
+    summary: PolicySummary
+
+
+class NotificationRequest(msgspec.Struct, kw_only=True):
+    """The filtered notifications from one account. `notifications_count` is a string in
+    Mastodon's JSON (its serializer says so)."""
+
+    id: str
+    created_at: str
+    updated_at: str
+    notifications_count: str
+    account: Account
+    last_status: Status | None = None
+
+
+class MergedState(msgspec.Struct, kw_only=True):
+    merged: bool

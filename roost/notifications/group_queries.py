@@ -60,6 +60,7 @@ class GroupFilter:
     exclude_types: tuple[str, ...] = ()
     from_account_id: int | None = None
     grouped_types: tuple[str, ...] = GROUPABLE_TYPES
+    include_filtered: bool = False  # also those held back by the notification policy
 
     @classmethod
     def of(
@@ -68,6 +69,7 @@ class GroupFilter:
         exclude_types: Sequence[str],
         from_account_id: int | None,
         grouped_types: Sequence[str] | None,
+        include_filtered: bool = False,
     ) -> GroupFilter:
         """From request parameters: unknown types are ignored (as Mastodon does: `types[]`
         naming none it knows selects nothing); `grouped_types` None groups every groupable
@@ -78,6 +80,7 @@ class GroupFilter:
             exclude_types=tuple(exclude_types),
             from_account_id=from_account_id,
             grouped_types=tuple(sorted(set(grouped) & set(GROUPABLE_TYPES))),
+            include_filtered=include_filtered,
         )
 
 
@@ -105,20 +108,29 @@ def _key(grouped: tuple[str, ...]) -> sa.ColumnElement[str]:
     return sa.func.coalesce(sa.case((_n.c.type.in_(names), _n.c.group_key)), ungrouped)
 
 
-def _shown() -> sa.ColumnElement[bool]:
-    """`shown_to` the viewer bound as `me`, mutes as of `now`."""
-    return shown_to(sa.bindparam("me", type_=sa.BigInteger), sa.bindparam("now", type_=sa.DateTime))
+def _shown(include_filtered: bool) -> sa.ColumnElement[bool]:
+    """`shown_to` the viewer bound as `me`, mutes as of `now`; not filtered unless
+    `include_filtered`."""
+    shown = shown_to(
+        sa.bindparam("me", type_=sa.BigInteger), sa.bindparam("now", type_=sa.DateTime)
+    )
+    return shown if include_filtered else sa.and_(shown, _n.c.filtered.is_(False))
 
 
 @functools.cache
 def _group_heads(
-    grouped: tuple[str, ...], types: bool, exclude: bool, sender: bool, newest: bool
+    grouped: tuple[str, ...],
+    types: bool,
+    exclude: bool,
+    sender: bool,
+    newest: bool,
+    include_filtered: bool = False,
 ) -> sa.Select[Any]:
     """Up to `limit` groups among the first `window` of the viewer's notifications with
     ids between `lo` and `hi` (exclusive), from the newest (`newest`) or the oldest: each
     group's key, the id of its first notification there, and how many it has there."""
     conds = [
-        _shown(),
+        _shown(include_filtered),
         _n.c.id > sa.bindparam("lo", type_=sa.BigInteger),
         _n.c.id < sa.bindparam("hi", type_=sa.BigInteger),
     ]
@@ -146,10 +158,15 @@ def _group_heads(
 
 @functools.cache
 def _groups(
-    grouped: tuple[str, ...], types: bool, exclude: bool, sender: bool, newest: bool
+    grouped: tuple[str, ...],
+    types: bool,
+    exclude: bool,
+    sender: bool,
+    newest: bool,
+    include_filtered: bool = False,
 ) -> sa.Select[Any]:
     """`_group_heads` with each group's notification (joined back in the same query)."""
-    found = _group_heads(grouped, types, exclude, sender, newest).subquery()
+    found = _group_heads(grouped, types, exclude, sender, newest, include_filtered).subquery()
     return (
         sa.select(found.c.key, found.c.seen, _n)
         .join(_n, _n.c.id == found.c.head)
@@ -178,11 +195,12 @@ def _groups_of(flt: GroupFilter, newest: bool, *, whole: bool = True) -> sa.Sele
         bool(flt.exclude_types),
         flt.from_account_id is not None,
         newest,
+        flt.include_filtered,
     )
 
 
 @functools.cache
-def _group_data() -> sa.Select[Any]:
+def _group_data(include_filtered: bool) -> sa.Select[Any]:
     """For each of the `keys`, its shown notifications up to `end`: the newest eight, each
     with the group's count and its oldest id from `begin` on."""
     key = _n.c.group_key
@@ -199,7 +217,7 @@ def _group_data() -> sa.Select[Any]:
             .label("page_min"),
         )
         .where(
-            _shown(),
+            _shown(include_filtered),
             any_of(key, "keys", text=True),
             _n.c.id <= sa.bindparam("end", type_=sa.BigInteger),
         )
@@ -209,14 +227,19 @@ def _group_data() -> sa.Select[Any]:
 
 
 async def _fill(
-    db: Database, viewer_id: int, groups: list[Group], begin: int, end: int
+    db: Database,
+    viewer_id: int,
+    groups: list[Group],
+    begin: int,
+    end: int,
+    include_filtered: bool = True,
 ) -> list[Group]:
     """Counts, samples and page ranges of `groups` (those lost meanwhile are dropped)."""
     keys = [g.key for g in groups if not g.key.startswith("ungrouped-")]
     data: dict[str, list[Any]] = {}
     if keys:
         params = {"me": viewer_id, "now": utcnow(), "keys": keys, "begin": begin, "end": end}
-        for row in await db.fetch_all(_group_data(), params):
+        for row in await db.fetch_all(_group_data(include_filtered), params):
             data.setdefault(row.group_key, []).append(row)
     out = []
     for g in groups:
@@ -262,7 +285,7 @@ async def list_groups(
         else:
             begin = 0 if paging.since_id is None else paging.since_id + 1
     groups = [Group(key=f.key, head=f) for f in found]
-    return await _fill(db, viewer_id, groups, begin, end), ids
+    return await _fill(db, viewer_id, groups, begin, end, flt.include_filtered), ids
 
 
 async def access_group(db: Database, viewer_id: int, group_key: str) -> Group:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import msgspec
 import sqlalchemy as sa
 
 from roost.accounts.queries import render_accounts
@@ -47,8 +48,9 @@ def shown_to(viewer: Any, now: Any = None) -> sa.ColumnElement[bool]:
     )
 
 
-def _visible(viewer_id: int) -> sa.Select[Any]:
-    return sa.select(notifications).where(shown_to(viewer_id))
+def _visible(viewer_id: int, include_filtered: bool = True) -> sa.Select[Any]:
+    query = sa.select(notifications).where(shown_to(viewer_id))
+    return query if include_filtered else query.where(notifications.c.filtered.is_(False))
 
 
 async def list_notifications(
@@ -59,9 +61,11 @@ async def list_notifications(
     types: Sequence[str] = (),
     exclude_types: Sequence[str] = (),
     from_account_id: int | None = None,
+    include_filtered: bool = False,
 ) -> list[Any]:
-    """Notification rows for the viewer, newest first, filtered as Mastodon's list is."""
-    query = _visible(viewer_id)
+    """Notification rows for the viewer, newest first, filtered as Mastodon's list is
+    (those held back by their notification policy only with `include_filtered`)."""
+    query = _visible(viewer_id, include_filtered)
     n = notifications
     if types:
         query = query.where(n.c.type.in_([t for t in types if t in NOTIFICATION_TYPES]))
@@ -91,11 +95,17 @@ async def access_notification(db: Database, viewer_id: int, notification_id: int
     return row
 
 
-async def unread_count(db: Database, viewer_id: int, since_id: int | None) -> int:
-    query = _visible(viewer_id).subquery()
-    count = sa.select(sa.func.count()).select_from(query)
+async def unread_count(
+    db: Database, viewer_id: int, since_id: int | None, limit: int | None = None
+) -> int:
+    """How many of the viewer's notifications (not filtered) are newer than `since_id`,
+    counting at most `limit` (None: all)."""
+    query = _visible(viewer_id, include_filtered=False)
     if since_id is not None:
-        count = count.where(query.c.id > since_id)
+        query = query.where(notifications.c.id > since_id)
+    if limit is not None:
+        query = query.order_by(notifications.c.id.desc()).limit(limit)
+    count = sa.select(sa.func.count()).select_from(query.subquery())
     return int(await db.scalar(count) or 0)
 
 
@@ -126,6 +136,7 @@ async def render_notifications(
                 created_at=iso(r.created_at),
                 account=account,
                 status=status,
+                filtered=True if r.filtered else msgspec.UNSET,
             )
         )
     return out

@@ -37,6 +37,9 @@ notifications = sa.Table(
     # set when a groupable notification is made (notifications.actions.group_key_for);
     # None for the types never grouped.
     sa.Column("group_key", sa.String(64), nullable=True),
+    # Held back by the recipient's notification policy: out of their lists and counts
+    # until they accept the sender's request (Mastodon's `filtered`).
+    sa.Column("filtered", sa.Boolean, nullable=False, server_default=sa.false()),
     # Same event twice (a retried job, a double click) is one notification.
     sa.UniqueConstraint(
         "account_id", "type", "from_account_id", "status_id", name="uq_notifications_event"
@@ -49,3 +52,88 @@ notifications = sa.Table(
 # long one group may keep taking new notifications (MAXIMUM_GROUP_SPAN_HOURS).
 GROUPABLE_TYPES = ("favourite", "follow", "reblog")
 MAXIMUM_GROUP_SPAN_HOURS = 12
+
+# What a notification policy does with each kind of sender (Mastodon's values).
+POLICY_VALUES = ("accept", "filter", "drop")
+POLICY_FIELDS = (
+    "for_not_following", "for_not_followers", "for_new_accounts", "for_private_mentions",
+    "for_limited_accounts",
+)  # fmt: skip
+# Mastodon's defaults: a stranger's private mention waits in a request, all else is let in.
+POLICY_DEFAULTS = {
+    "for_not_following": "accept",
+    "for_not_followers": "accept",
+    "for_new_accounts": "accept",
+    "for_private_mentions": "filter",
+    "for_limited_accounts": "filter",
+}
+
+
+def _policy(name: str) -> sa.Column[str]:
+    return sa.Column(name, sa.String(6), nullable=False, server_default=POLICY_DEFAULTS[name])
+
+
+# One row per account that changed its policy; none means the defaults.
+notification_policies = sa.Table(
+    "notification_policies",
+    metadata,
+    sa.Column(
+        "account_id",
+        sa.BigInteger,
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    *(_policy(name) for name in POLICY_FIELDS),
+)
+
+# The filtered mentions from one sender, waiting to be accepted or dismissed.
+notification_requests = sa.Table(
+    "notification_requests",
+    metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column(
+        "account_id",
+        sa.BigInteger,
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column(
+        "from_account_id",
+        sa.BigInteger,
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column(
+        "last_status_id",
+        sa.BigInteger,
+        sa.ForeignKey("statuses.id", ondelete="SET NULL"),
+        nullable=True,
+    ),
+    sa.Column("notifications_count", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.UniqueConstraint("account_id", "from_account_id", name="uq_notification_requests_pair"),
+    sa.Index("ix_notification_requests_account_id_id", "account_id", "id"),
+)
+
+# Senders whose request was accepted: their notifications are never filtered again.
+notification_permissions = sa.Table(
+    "notification_permissions",
+    metadata,
+    sa.Column(
+        "account_id",
+        sa.BigInteger,
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    sa.Column(
+        "from_account_id",
+        sa.BigInteger,
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)

@@ -187,6 +187,9 @@ class Listener:
             conversation = await self._conversation(event.id) if wanted else None
             if conversation is not None:
                 out = [Message(s.label, "conversation", conversation) for s in wanted]
+        elif event.event == "notifications_merged":  # a request was accepted
+            wanted = [s for s in streams if s.notifications]
+            out = [Message(s.label, "notifications_merged", "1") for s in wanted]
         elif event.event == "filters_changed":
             out = [Message(s.label, "filters_changed", None) for s in streams if s.filters]
         return out

@@ -226,6 +226,8 @@ def test_conversations_and_muted_threads(server: Server) -> None:
     server.cli("users", "create", "dom", "--email", "dom@example.com", "--password", "dom-pw-123")
     dia = login(server, "dia", "dia-pw-123")
     dom = login(server, "dom", "dom-pw-123")
+    # dom follows dia: a stranger's private mention would wait among the filtered ones.
+    dom.account_follow(dia.account_verify_credentials().id)
     note = dia.status_post("@dom just between us", visibility="direct")
     [conversation] = dom.conversations()
     assert conversation.unread is True

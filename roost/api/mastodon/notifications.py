@@ -19,7 +19,8 @@ api = Api()
 @api.route("/api/v1/notifications", scope="read:notifications", user=True,
            response=list[Notification])  # fmt: skip
 async def list_notifications(req: ApiRequest) -> Response:
-    """Notifications about the viewer (`types[]`, `exclude_types[]`, `account_id`)."""
+    """Notifications about the viewer (`types[]`, `exclude_types[]`, `account_id`;
+    `include_filtered` adds those the notification policy held back)."""
     p = req.params
     rows = await queries.list_notifications(
         req.roost.db,
@@ -28,6 +29,7 @@ async def list_notifications(req: ApiRequest) -> Response:
         types=[str(t) for t in p.list("types")],
         exclude_types=[str(t) for t in p.list("exclude_types")],
         from_account_id=p.id("account_id"),
+        include_filtered=bool(p.bool("include_filtered", False)),
     )
     rendered = await queries.render_notifications(req.roost.statuses, req.me_id, rows)
     rendered = await req.roost.statuses.filters.notifications(req.me_id, rendered)
@@ -36,9 +38,11 @@ async def list_notifications(req: ApiRequest) -> Response:
 
 @api.route("/api/v1/notifications/unread_count", scope="read:notifications", user=True)
 async def unread_count(req: ApiRequest) -> Response:
-    """How many notifications are newer than the notifications marker (or all)."""
+    """How many notifications are newer than the notifications marker (or all), counting
+    at most `limit` (100 by default, up to 1000, as Mastodon)."""
+    limit = req.params.int("limit", 100, lo=1, hi=1000)
     marker = await last_read_id(req.roost.db, req.me_id, "notifications")
-    count = await queries.unread_count(req.roost.db, req.me_id, marker)
+    count = await queries.unread_count(req.roost.db, req.me_id, marker, limit)
     return json_response({"count": count})
 
 

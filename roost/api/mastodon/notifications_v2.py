@@ -23,12 +23,12 @@ _MAX_KEY = 100  # longer than any group key Roost makes
 
 def _filter(req: ApiRequest) -> groups.GroupFilter:
     p = req.params
-    p.bool("include_filtered")  # no notification is filtered out yet: all are included
     return groups.GroupFilter.of(
         types=[str(t) for t in p.list("types")],
         exclude_types=[str(t) for t in p.list("exclude_types")],
         from_account_id=p.id("account_id"),
         grouped_types=[str(t) for t in p.list("grouped_types")] if p.has("grouped_types") else None,
+        include_filtered=bool(p.bool("include_filtered", False)),
     )
 
 

@@ -1,5 +1,5 @@
-"""Timelines: home (with the compose box and live updates), public, bookmarks, and
-notifications (a hashtag's page is in views/tags.py)."""
+"""Timelines: home (with the compose box and live updates), public and bookmarks (a
+hashtag's page is in views/tags.py, notifications in views/notifications.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from starlette.responses import Response
 
 from roost.errors import RoostError
-from roost.notifications.group_queries import GroupFilter, list_groups, render_groups
 from roost.statuses.entities import Status
 from roost.statuses.visible import Visible
 from roost.timelines import queries as tl
@@ -116,32 +115,4 @@ async def bookmarks(page: Page) -> Response:
         statuses=await statuses_of(page, ids),
         older=older_link(page, cursor),
         empty=page._("You have not bookmarked any posts yet."),
-    )
-
-
-@page_view(login=True)
-async def notifications(page: Page) -> Response:
-    """GET /notifications: likes, reposts and follows in groups ("Ana and 3 others liked
-    your post"), mentions; `?filter=mentions` shows mentions only."""
-    mentions = page.request.query_params.get("filter") == "mentions"
-    found, ids = await list_groups(
-        page.roost.db,
-        page.me_id,
-        _paging(page),
-        GroupFilter(types=("mention",) if mentions else None),
-    )
-    results = await render_groups(page.roost.statuses, page.me_id, found)
-    accounts = {a.id: a for a in results.accounts}
-    statuses = {s.id: s for s in results.statuses}
-    groups = [
-        (g, [accounts[i] for i in g.sample_account_ids], statuses.get(g.status_id or ""))
-        for g in results.notification_groups
-    ]
-    older = older_link(page, ids)
-    return render(
-        page,
-        "notifications.html",
-        groups=groups,
-        mentions=mentions,
-        older=f"{older}&filter=mentions" if older and mentions else older,
     )
