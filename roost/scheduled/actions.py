@@ -15,6 +15,7 @@ from roost.db import Database, Transaction
 from roost.errors import Invalid, NotFound
 from roost.ids import new_id
 from roost.jobs.queue import enqueue
+from roost.media.attach import check_media, hold_media
 from roost.polls.actions import check_poll
 from roost.scheduled.entities import ScheduledPoll, ScheduledStatusParams
 from roost.scheduled.tables import scheduled_statuses
@@ -58,11 +59,12 @@ async def do_schedule_status(
     within the limits of 300 waiting and 25 a day; returns the scheduled_statuses row."""
     now = utcnow()
     check_time(scheduled_at, now)
-    text = check_text(post.text, post.spoiler_text, max_chars)
+    text = check_text(post.text, post.spoiler_text, max_chars, with_media=bool(post.media_ids))
     if post.visibility is not None and post.visibility not in VISIBILITIES:
         raise Invalid("Visibility is not included in the list")
     poll = None if post.poll is None else check_poll(post.poll)
     language = check_language(post.language)
+    media = await check_media(db, author_id, post.media_ids, with_poll=poll is not None)
     if post.in_reply_to_id is not None:
         parent = await access_status(db, author_id, post.in_reply_to_id)
         if parent.reblog_of_id is not None:
@@ -90,6 +92,7 @@ async def do_schedule_status(
                 multiple=poll.multiple,
                 hide_totals=poll.hide_totals,
             ),
+            media_ids=[str(m.id) for m in media] or None,
             sensitive=post.sensitive,
             spoiler_text=post.spoiler_text,
             visibility=post.visibility or default_visibility or "public",
@@ -106,6 +109,7 @@ async def do_schedule_status(
             "created_at": now,
         }
         await tx.execute(scheduled_statuses.insert(), [row])
+        await hold_media(tx, row_id, media)
         await _queue_publication(tx, row_id, scheduled_at, now)
     return await _row(db, row_id)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import msgspec
 
-from roost.statuses.entities import MediaAttachment
+from roost.media.entities import MediaAttachment
 
 
 class ScheduledPoll(msgspec.Struct, kw_only=True):

@@ -60,6 +60,8 @@ async def publish_scheduled_status(context: JobContext, payload: dict[str, Any])
             in_reply_to_id=params.in_reply_to_id,
             app_id=params.application_id,
             idempotency_key=f"scheduled:{row_id}",
+            media_ids=tuple(int(m) for m in params.media_ids or ()),
+            scheduled_id=row_id,
             poll=None
             if poll is None
             else NewPoll(poll.options, poll.expires_in, poll.multiple, poll.hide_totals),

@@ -9,7 +9,11 @@ import msgspec
 import sqlalchemy as sa
 
 from roost.db import Database
+from roost.db.prepared import any_of
 from roost.errors import NotFound
+from roost.media.render import render_attachment
+from roost.media.storage import MediaStorage
+from roost.media.tables import media_attachments
 from roost.scheduled.entities import ScheduledStatus, ScheduledStatusParams
 from roost.scheduled.tables import scheduled_statuses
 from roost.statuses.queries import page
@@ -61,18 +65,33 @@ async def access_scheduled_soonest(db: Database, account_id: int, limit: int = 1
     )
 
 
-def render_scheduled(row: Any) -> ScheduledStatus:
-    """The API's ScheduledStatus for a scheduled_statuses row."""
-    return ScheduledStatus(
-        id=str(row.id),
-        scheduled_at=iso(row.scheduled_at),
-        params=stored_params(row),
-        media_attachments=[],
-    )
+async def render_scheduled(
+    db: Database, rows: Sequence[Any], storage: MediaStorage
+) -> list[ScheduledStatus]:
+    """The API's ScheduledStatus for each scheduled_statuses row, with the media it holds
+    (one query, when some hold media)."""
+    held = [r.id for r in rows if stored_params(r).media_ids]
+    media: dict[int, list[Any]] = {}
+    if held:
+        for m in await db.fetch_all(_HELD, {"ids": held}):
+            media.setdefault(m.scheduled_status_id, []).append(m)
+    return [
+        ScheduledStatus(
+            id=str(row.id),
+            scheduled_at=iso(row.scheduled_at),
+            params=(params := stored_params(row)),
+            media_attachments=[
+                render_attachment(m, storage)
+                for m in sorted(
+                    media.get(row.id, ()), key=lambda m: (params.media_ids or []).index(str(m.id))
+                )
+            ],
+        )
+        for row in rows
+    ]
 
 
-def render_all(rows: Sequence[Any]) -> list[ScheduledStatus]:
-    return [render_scheduled(r) for r in rows]
+_HELD = sa.select(media_attachments).where(any_of(media_attachments.c.scheduled_status_id, "ids"))
 
 
 def stored_params(row: Any) -> ScheduledStatusParams:

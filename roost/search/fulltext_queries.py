@@ -18,6 +18,7 @@ from sqlalchemy.sql import FromClause
 from roost.accounts.tables import accounts
 from roost.db import Database
 from roost.graph.tables import follows
+from roost.media.tables import media_attachments
 from roost.search.operators import Query, fts5_match, has_words, tsquery
 from roost.statuses.queries import visible_ids
 from roost.statuses.tables import bookmarks, favourites, mentions, statuses
@@ -208,7 +209,14 @@ def _operator(
             return s.c.poll_id.is_not(None)
         if value == "link":
             return sa.or_(s.c.text.contains("http://"), s.c.text.contains("https://"))
-        return sa.false()  # Roost has no media attachments yet
+        if value == "media":
+            return s.c.media_count > 0
+        if value in ("image", "video", "audio"):
+            kinds = ("image", "gifv") if value == "image" else (value,)
+            return sa.exists().where(
+                media_attachments.c.status_id == s.c.id, media_attachments.c.type.in_(kinds)
+            )
+        return sa.false()  # has:embed: no link previews yet
     if name == "is":
         return s.c.in_reply_to_id.is_not(None) if value == "reply" else s.c.sensitive.is_(True)
     if name == "language":

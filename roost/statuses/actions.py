@@ -20,6 +20,7 @@ from roost.errors import Forbidden, Invalid, NotFound, RoostError
 from roost.feeds.sql import forget_statuses
 from roost.ids import new_id
 from roost.jobs.queue import enqueue
+from roost.media.attach import detach_media
 from roost.notifications.actions import notify, unnotify
 from roost.notifications.tables import notifications
 from roost.polls.actions import forget_polls
@@ -95,6 +96,7 @@ async def _delete_status_rows(tx: Transaction, ids: Sequence[int]) -> None:
     await forget_polls(tx, list(ids))
     await _forget_quotes(tx, list(ids))
     await forget_direct(tx, list(ids))
+    await detach_media(tx, list(ids))
     for table in (notifications, favourites, bookmarks, pins, mentions, status_tags, status_edits):
         await tx.execute(table.delete().where(table.c.status_id.in_(every)))
     await tx.execute(idempotency_keys.delete().where(idempotency_keys.c.status_id.in_(every)))

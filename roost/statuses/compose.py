@@ -28,10 +28,11 @@ from roost.text.render import render_html
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 
 
-def check_text(text: str, spoiler_text: str, max_chars: int) -> str:
-    """The text, stripped; Invalid when blank or over the limit (with its warning)."""
+def check_text(text: str, spoiler_text: str, max_chars: int, *, with_media: bool = False) -> str:
+    """The text, stripped; Invalid when over the limit (with its warning), or blank in a
+    post without media (Mastodon lets a post with media have no text)."""
     text = text.strip()
-    if not text:
+    if not text and not with_media:
         raise Invalid("Text can't be blank")
     if weighted_length(text) + weighted_length(spoiler_text) > max_chars:
         raise Invalid(f"Text character limit of {max_chars} exceeded")

@@ -11,10 +11,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from roost.accounts.entities import Account, CustomEmoji
+from roost.cards.queue import queue_card
 from roost.db import Database, Transaction
 from roost.errors import NotFound
 from roost.ids import new_id
 from roost.jobs.queue import enqueue
+from roost.media.attach import attach_media, check_media
 from roost.polls.actions import NewPoll, check_poll, edit_poll, option_titles
 from roost.statuses.compose import attach_tags, check_language, check_text, compose_text
 from roost.statuses.entities import StatusEdit, StatusEditPoll, StatusEditPollOption
@@ -34,6 +36,7 @@ class StatusChange:
     language: str | None = None
     poll: NewPoll | None = None
     keep_poll: bool = False  # the web's edit form: the poll stays as it is
+    media_ids: tuple[int, ...] | None = None  # the media it now has, in order; None: keep
 
 
 async def do_edit_status(
@@ -44,9 +47,16 @@ async def do_edit_status(
     current = await db.fetch_one(sa.select(statuses).where(statuses.c.id == status_id))
     if current is None or current.account_id != author_id or current.reblog_of_id is not None:
         raise NotFound()
-    text = check_text(change.text, change.spoiler_text, max_chars)
-    language = check_language(change.language)
     poll = None if change.poll is None else check_poll(change.poll)
+    media = None
+    if change.media_ids is not None:
+        has_poll = poll is not None or (change.keep_poll and current.poll_id is not None)
+        media = await check_media(
+            db, author_id, change.media_ids, status_id=status_id, with_poll=has_poll
+        )
+    with_media = bool(current.media_count) if media is None else bool(media)
+    text = check_text(change.text, change.spoiler_text, max_chars, with_media=with_media)
+    language = check_language(change.language)
     now = utcnow()
     composed = await compose_text(db, author_id, text, change.spoiler_text, base_url, now)
     sensitive = bool(change.sensitive) or bool(change.spoiler_text)
@@ -81,8 +91,11 @@ async def do_edit_status(
                 language=language or before.language,
                 poll_id=poll_id,
                 edited_at=now,
+                **({} if media is None else {"media_count": len(media)}),
             )
         )
+        if media is not None:
+            await attach_media(tx, status_id, media)
         await tx.execute(mentions.delete().where(mentions.c.status_id == status_id))
         if composed.mentioned:
             await tx.execute(
@@ -96,6 +109,8 @@ async def do_edit_status(
         await _record(tx, after, now)
         tx.invalidate(status_key(status_id))
         await enqueue(tx, "status_updated", {"status_id": status_id})
+        if text != before.text:
+            await queue_card(tx, status_id, text, edited=before.card_id is not None)
 
 
 async def _has_history(tx: Transaction, status_id: int) -> bool:

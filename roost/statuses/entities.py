@@ -7,6 +7,8 @@ from typing import Any
 import msgspec
 
 from roost.accounts.entities import Account, CustomEmoji
+from roost.cards.entities import PreviewCard
+from roost.media.entities import MediaAttachment
 from roost.polls.entities import Poll
 
 VISIBILITIES = ("public", "unlisted", "private", "direct")  # a Status's `visibility`
@@ -27,17 +29,6 @@ class StatusTag(msgspec.Struct, kw_only=True):
 class StatusApplication(msgspec.Struct, kw_only=True):
     name: str
     website: str | None
-
-
-class MediaAttachment(msgspec.Struct, kw_only=True):
-    id: str
-    type: str
-    url: str | None
-    preview_url: str | None
-    remote_url: str | None
-    description: str | None
-    blurhash: str | None
-    meta: dict[str, Any] | None = None
 
 
 class Quote(msgspec.Struct, kw_only=True):
@@ -83,7 +74,7 @@ class Status(msgspec.Struct, kw_only=True):
     poll: Poll | None = None
     quote: Quote | None = None
     quote_approval: QuoteApproval | None = None
-    card: None = None
+    card: PreviewCard | None = None
     language: str | None
     text: str | None = None
     favourited: bool | None = None

@@ -13,12 +13,14 @@ import sqlalchemy as sa
 
 from roost.accounts.entities import CustomEmoji
 from roost.accounts.tables import accounts, users
+from roost.cards.queue import queue_card
 from roost.conversations.actions import record_direct
 from roost.db import Database, Transaction
 from roost.db.dialect import insert_or_ignore
 from roost.errors import Invalid, NotFound, RoostError
 from roost.ids import new_id
 from roost.jobs.queue import enqueue
+from roost.media.attach import attach_media, check_media
 from roost.notifications.actions import notify
 from roost.oauth.tables import apps
 from roost.polls.actions import NewPoll, add_poll, check_poll, option_emojis
@@ -54,6 +56,8 @@ class NewStatus:
     allowed_mentions: tuple[int, ...] | None = None
     quoted_status_id: int | None = None  # a quote post (Mastodon 4.5)
     quote_approval_policy: str | None = None  # who may quote this: public, followers, nobody
+    media_ids: tuple[int, ...] = ()  # uploaded media to attach, in order (at most four)
+    scheduled_id: int | None = None  # the scheduled post this publishes (holds its media)
 
 
 class UnexpectedMentions(RoostError):
@@ -92,6 +96,7 @@ class Posted:
     poll: CachedPoll | None = None
     quote_of_id: int | None = None
     quote_policy: str = "public"
+    media: tuple[Any, ...] = ()  # the attached media_attachments rows, in order
 
 
 async def do_post_status(
@@ -111,7 +116,7 @@ async def do_post_status_returning(
     db: Database, author_id: int, post: NewStatus, *, base_url: str, max_chars: int
 ) -> Posted:
     """`do_post_status`, returning what the API renders the new status from."""
-    text = check_text(post.text, post.spoiler_text, max_chars)
+    text = check_text(post.text, post.spoiler_text, max_chars, with_media=bool(post.media_ids))
     if post.visibility is not None and post.visibility not in VISIBILITIES:
         raise Invalid("Visibility is not included in the list")
     poll = None if post.poll is None else check_poll(post.poll)
@@ -123,6 +128,9 @@ async def do_post_status_returning(
     if post.quoted_status_id is not None:
         quoted = await check_quotable(db, author_id, post.quoted_status_id)
 
+    media = await check_media(
+        db, author_id, post.media_ids, scheduled_id=post.scheduled_id, with_poll=poll is not None
+    )
     parent = None
     if post.in_reply_to_id is not None:
         parent = await access_status(db, author_id, post.in_reply_to_id)
@@ -193,9 +201,12 @@ async def do_post_status_returning(
             "quote_of_id": None if quoted is None else quoted.id,
             "quote_state": None if quoted is None else "accepted",
             "quote_policy": policy,
+            "media_count": len(media),
             "created_at": now,
         }
         await tx.execute(_INSERT_STATUS, [row])
+        if media:
+            await attach_media(tx, status_id, media)
         if poll is not None and poll_id is not None:
             made_poll = await add_poll(
                 tx, poll_id=poll_id, status_id=status_id, author_id=author_id, poll=poll,
@@ -210,6 +221,7 @@ async def do_post_status_returning(
         if parent is not None:
             await bump(tx, statuses, parent.id, "replies_count", 1)
         await enqueue(tx, "fan_out", {"status_id": status_id})
+        await queue_card(tx, status_id, text)
         if quoted is not None:
             await bump(tx, statuses, quoted.id, "quotes_count", 1)
             await notify(
@@ -250,6 +262,7 @@ async def do_post_status_returning(
         poll=made_poll,
         quote_of_id=None if quoted is None else quoted.id,
         quote_policy=policy,
+        media=tuple(media),
     )
 
 

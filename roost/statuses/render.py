@@ -22,9 +22,14 @@ from roost.accounts.queries import render_accounts
 from roost.accounts.tables import accounts
 from roost.cache import Cache
 from roost.cache.metrics import STATUS_HITS, STATUS_MISSES
+from roost.cards.entities import PreviewCard
+from roost.cards.render import card_entity, cards_by_id
 from roost.db import Database
-from roost.db.prepared import any_of
 from roost.emojis.queries import emojis_by_shortcode, shortcodes_in
+from roost.media.attach import media_of_statuses
+from roost.media.entities import MediaAttachment
+from roost.media.render import render_attachment
+from roost.media.storage import MediaStorage
 from roost.oauth.tables import apps
 from roost.polls.entities import Poll
 from roost.polls.render import CachedPoll, ballots, for_viewer, polls_by_id
@@ -37,15 +42,12 @@ from roost.statuses.entities import (
     StatusTag,
 )
 from roost.statuses.tables import (
-    bookmarks,
-    conversation_mutes,
-    favourites,
     mentions,
-    pins,
     status_tags,
     statuses,
     tags,
 )
+from roost.statuses.viewer_flags import viewer_flags
 from roost.timeutil import iso, iso_or_none, utcnow
 
 STATUS_TTL = 600.0  # seconds; a safety net, invalidation is what keeps entries right
@@ -84,11 +86,12 @@ async def render_statuses(
     base_url: str,
     cache: Cache,
     quotable: Callable[[list[int]], Awaitable[set[int]]] | None = None,
+    storage: MediaStorage | None = None,
 ) -> list[Status]:
     """Status entities for `ids` in that order, with a fixed number of queries however many.
 
     Only `StatusRenderer` (roost.statuses.renderer) calls this, with ids the viewer may see.
-    Queries: statuses + mentions + tags (+ polls) only for cache misses, accounts, the
+    Queries: statuses + mentions + tags (+ polls, + media) only for cache misses, accounts, the
     viewer's own favourites / reblogs / bookmarks / pins, and (when a poll is among them)
     the viewer's ballots. With `quotable` (which of the quoted posts the viewer may see,
     one query), each standing quote carries its quoted post, rendered in the same batch.
@@ -104,7 +107,7 @@ async def render_statuses(
         cores.update(await _cached(cache, list(originals - cores.keys())))
         missing = [i for i in [*wanted, *originals] if i not in cores]
         if missing:
-            built = await _build(db, missing, base_url)
+            built = await _build(db, missing, base_url, storage)
             cores.update(built)
             if built:
                 fresh = {status_key(k): _encode(v) for k, v in built.items()}
@@ -118,7 +121,7 @@ async def render_statuses(
             seen = await quotable(wanted)
             await load(list(seen - cores.keys()))
     rendered_accounts = await render_accounts(db, {c.account_id for c in cores.values()}, base_url)
-    flags = await _viewer_flags(db, viewer_id, list(cores))
+    flags = await viewer_flags(db, viewer_id, list(cores))
     poll_ids = [int(c.poll.poll.id) for c in cores.values() if c.poll is not None]
     own_ballots = await ballots(db, viewer_id, poll_ids)  # no query without a poll
     now = utcnow()
@@ -247,9 +250,12 @@ async def _cached(cache: Cache, ids: list[int]) -> dict[int, Core]:
     return found
 
 
-async def _build(db: Database, ids: list[int], base_url: str) -> dict[int, Core]:
+async def _build(
+    db: Database, ids: list[int], base_url: str, storage: MediaStorage | None
+) -> dict[int, Core]:
     """Cores of `ids` and of the originals they reblog, from SQL (three queries, and one
-    for their polls when some have one)."""
+    each for their polls, media and link cards when some have them). Without `storage`
+    (tests of the renderer alone) media and cards are left out."""
     join = statuses.outerjoin(apps, apps.c.id == statuses.c.app_id)
     originals = sa.select(statuses.c.reblog_of_id).where(
         statuses.c.id.in_(ids), statuses.c.reblog_of_id.isnot(None)
@@ -278,6 +284,8 @@ async def _build(db: Database, ids: list[int], base_url: str) -> dict[int, Core]
         name = t.name.lower()
         tags_of.setdefault(t.status_id, []).append(tag_entity(name, base_url))
     polls = await polls_by_id(db, [r.poll_id for r in rows if r.poll_id is not None])
+    media = await media_of_statuses(db, [r.id for r in rows if r.media_count])
+    cards = await cards_by_id(db, [r.card_id for r in rows if r.card_id is not None])
     return {
         r.id: core_of(
             r,
@@ -285,6 +293,8 @@ async def _build(db: Database, ids: list[int], base_url: str) -> dict[int, Core]
             tags_of.get(r.id, []),
             [known[c] for c in codes.get(r.id, []) if c in known],
             None if r.poll_id is None else polls.get(r.poll_id),
+            [render_attachment(m, storage) for m in media.get(r.id, ())] if storage else [],
+            card_entity(cards[r.card_id], storage.url) if storage and r.card_id in cards else None,
         )
         for r in rows
     }
@@ -296,9 +306,11 @@ def core_of(
     tags: list[StatusTag],
     emojis: list[CustomEmoji] | None = None,
     poll: CachedPoll | None = None,
+    media: list[MediaAttachment] | None = None,
+    card: PreviewCard | None = None,
 ) -> Core:
     """The cached core of a statuses row (with the app's `app_name`, `app_website`), the
-    custom emojis its text uses, and its poll."""
+    custom emojis its text uses, its poll, its media attachments and its link card."""
     sid = row.id
     is_reblog = row.reblog_of_id is not None
     status = Status(
@@ -312,7 +324,8 @@ def core_of(
         visibility=row.visibility,
         sensitive=bool(row.sensitive),
         spoiler_text=row.spoiler_text,
-        media_attachments=[],
+        media_attachments=media or [],
+        card=card,
         application=None
         if row.app_name is None
         else StatusApplication(name=row.app_name, website=row.app_website),
@@ -364,36 +377,3 @@ def _placeholder() -> Any:
         noindex=None, created_at="", last_status_at=None, statuses_count=0,
         followers_count=0, following_count=0,
     )  # fmt: skip
-
-
-async def _viewer_flags(
-    db: Database, viewer_id: int | None, ids: list[int]
-) -> set[tuple[str, int]]:
-    """The viewer's favourites, reblogs, bookmarks, pins and muted threads among `ids`, in
-    one query."""
-    if viewer_id is None or not ids:
-        return set()
-    rows = await db.fetch_all(_flags_statement(), {"viewer": viewer_id, "ids": ids})
-    return {(r.k, r.status_id) for r in rows}
-
-
-@functools.cache
-def _flags_statement() -> sa.CompoundSelect[Any]:
-    viewer, mutes = sa.bindparam("viewer", type_=sa.BigInteger), conversation_mutes
-    return sa.union_all(
-        sa.select(sa.literal("f").label("k"), favourites.c.status_id).where(
-            favourites.c.account_id == viewer, any_of(favourites.c.status_id, "ids")
-        ),
-        sa.select(sa.literal("b").label("k"), bookmarks.c.status_id).where(
-            bookmarks.c.account_id == viewer, any_of(bookmarks.c.status_id, "ids")
-        ),
-        sa.select(sa.literal("p").label("k"), pins.c.status_id).where(
-            pins.c.account_id == viewer, any_of(pins.c.status_id, "ids")
-        ),
-        sa.select(sa.literal("r").label("k"), statuses.c.reblog_of_id).where(
-            statuses.c.account_id == viewer, any_of(statuses.c.reblog_of_id, "ids")
-        ),
-        sa.select(sa.literal("m").label("k"), statuses.c.id)
-        .join(mutes, mutes.c.conversation_id == statuses.c.conversation_id)
-        .where(mutes.c.account_id == viewer, any_of(statuses.c.id, "ids")),
-    )

@@ -11,12 +11,20 @@ from roost.cache import Cache
 from roost.db import Database
 from roost.errors import NotFound
 from roost.filters.queries import ViewerFilters
+from roost.media.render import render_attachment
+from roost.media.storage import MediaStorage
 from roost.polls.render import for_viewer
 from roost.statuses.edits import access_history, edit_entity
 from roost.statuses.entities import Status, StatusEdit
 from roost.statuses.posting import Posted
 from roost.statuses.queries import access_status, visible_ids
-from roost.statuses.render import complete, core_of, mention_entity, render_statuses, tag_entity
+from roost.statuses.render import (
+    complete,
+    core_of,
+    mention_entity,
+    render_statuses,
+    tag_entity,
+)
 from roost.statuses.visible import Visible
 from roost.timeutil import utcnow
 
@@ -28,10 +36,11 @@ class StatusRenderer:
     (`Visible`), `visible` and `one` run that query themselves. Every render goes through
     the rendered-status cache."""
 
-    def __init__(self, db: Database, cache: Cache, base_url: str) -> None:
+    def __init__(self, db: Database, cache: Cache, base_url: str, storage: MediaStorage) -> None:
         self.db = db
         self.cache = cache
         self.base_url = base_url
+        self.storage = storage
         self.filters = ViewerFilters(db, cache)
 
     async def render(self, ids: Visible, context: str | None = None) -> list[Status]:
@@ -45,7 +54,7 @@ class StatusRenderer:
             return set(await visible_ids(self.db, viewer_id, quoted))
 
         rendered = await render_statuses(
-            self.db, viewer_id, ids, self.base_url, self.cache, quotable=quotable
+            self.db, viewer_id, ids, self.base_url, self.cache, quotable, self.storage
         )
         if context is None or viewer_id is None:
             return rendered
@@ -106,6 +115,7 @@ class StatusRenderer:
             [tag_entity(t, base_url) for t in posted.tags],
             list(posted.emojis),
             posted.poll,
+            [render_attachment(m, self.storage) for m in posted.media],
         )
         account = account_entity(posted.author, base_url)
         author = posted.author.id

@@ -40,6 +40,11 @@ statuses = sa.Table(
     # Who may quote this status: public, followers or nobody (its author always may).
     sa.Column("quote_policy", sa.String(10), nullable=False, server_default="public"),
     sa.Column("quotes_count", sa.Integer, nullable=False, server_default="0"),
+    # How many media attachments it has: the renderer asks for media only when some do,
+    # and `only_media` filters on it.
+    sa.Column("media_count", sa.SmallInteger, nullable=False, server_default="0"),
+    # The link preview card of its first link (roost.cards), set by the job that fetches it.
+    sa.Column("card_id", sa.BigInteger, nullable=True),
     sa.Column("replies_count", sa.Integer, nullable=False, server_default="0"),
     sa.Column("reblogs_count", sa.Integer, nullable=False, server_default="0"),
     sa.Column("favourites_count", sa.Integer, nullable=False, server_default="0"),

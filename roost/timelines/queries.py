@@ -191,10 +191,12 @@ async def public_timeline(
     only_media: bool = False,
 ) -> Visible:
     """Public posts of this server, without reblogs and replies to others (Mastodon's rule)."""
-    if remote or only_media:
-        # No federation and no media yet: nothing here can match.
+    if remote:
+        # No federation yet: nothing here can match.
         return Visible(viewer_id, ())
     query, s, _ = timeline_select(viewer_id)
+    if only_media:
+        query = query.where(s.c.media_count > 0)
     query = query.where(
         s.c.visibility == "public",
         s.c.reblog_of_id.is_(None),
@@ -215,9 +217,9 @@ async def tag_timeline(
     only_media: bool = False,
 ) -> Visible:
     """Public posts with a hashtag (`any[]`, `all[]` and `none[]` as Mastodon has them)."""
-    if only_media:
-        return Visible(viewer_id, ())
     query, s, _ = timeline_select(viewer_id)
+    if only_media:
+        query = query.where(s.c.media_count > 0)
     wanted = [tag.lower(), *(t.lower() for t in any_tags or [])]
     query = query.where(
         s.c.visibility == "public", s.c.reblog_of_id.is_(None), s.c.id.in_(_tagged(wanted))
@@ -254,11 +256,11 @@ async def account_timeline(
     only_media: bool = False,
     tagged: str | None = None,
 ) -> Visible:
-    """An account's posts as the viewer may see them (mutes don't apply on a profile)."""
-    if only_media:
-        return Visible(viewer_id, ())
+    """An account's posts as the viewer may see them (mutes don't apply on a profile);
+    with `only_media`, its own posts with media (Mastodon leaves reblogs out then)."""
     stmt = _account_statement(
-        viewer_id is None, pinned, exclude_replies, exclude_reblogs, tagged is not None,
+        viewer_id is None, pinned, exclude_replies, exclude_reblogs or only_media,
+        only_media, tagged is not None,
         paging.max_id is not None, paging.since_id is not None, paging.min_id is not None,
         paging.limit,
     )  # fmt: skip
@@ -275,7 +277,7 @@ async def account_timeline(
 @functools.lru_cache(maxsize=512)
 def _account_statement(
     anonymous: bool, pinned: bool, exclude_replies: bool, exclude_reblogs: bool,
-    tagged: bool, max_id: bool, since_id: bool, min_id: bool, limit: int,
+    only_media: bool, tagged: bool, max_id: bool, since_id: bool, min_id: bool, limit: int,
 ) -> sa.Select[Any]:  # fmt: skip
     """The account timeline's statement for one shape of request, built once."""
     query, s, _ = timeline_unbound(anonymous, hide_muted=False)
@@ -289,6 +291,8 @@ def _account_statement(
         )
     if exclude_reblogs:
         query = query.where(s.c.reblog_of_id.is_(None))
+    if only_media:
+        query = query.where(s.c.media_count > 0)
     if tagged:
         query = query.where(
             s.c.id.in_(_tagged_where(any_of(tags.c.name_lower, "tagged", text=True)))

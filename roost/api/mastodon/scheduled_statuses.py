@@ -3,6 +3,9 @@ cancel). Scheduling itself is `scheduled_at` on POST /api/v1/statuses."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from starlette.responses import Response
 
 from roost.api.http import Api, ApiRequest, page_response
@@ -13,7 +16,6 @@ from roost.scheduled.entities import ScheduledStatus
 from roost.scheduled.queries import (
     access_scheduled,
     access_scheduled_page,
-    render_all,
     render_scheduled,
 )
 
@@ -31,7 +33,7 @@ async def list_scheduled(req: ApiRequest) -> Response:
         min_id=p.id("min_id"), limit=p.int("limit", 20, lo=1, hi=40),
     )  # fmt: skip
     first, last = (rows[0].id, rows[-1].id) if rows else (None, None)
-    return page_response(req, render_all(rows), first, last)
+    return page_response(req, await _render(req, rows), first, last)
 
 
 @api.route(
@@ -40,7 +42,7 @@ async def list_scheduled(req: ApiRequest) -> Response:
 async def get_scheduled(req: ApiRequest) -> Response:
     """One of one's scheduled posts (anyone else's: 404)."""
     row = await access_scheduled(req.roost.db, req.me_id, req.path_id())
-    return json_response(render_scheduled(row))
+    return json_response((await _render(req, [row]))[0])
 
 
 @api.route(
@@ -56,7 +58,7 @@ async def reschedule(req: ApiRequest) -> Response:
     if not value:
         raise Invalid("Scheduled at can't be blank")
     row = await do_reschedule(req.roost.db, req.me_id, req.path_id(), parse_scheduled_at(value))
-    return json_response(render_scheduled(row))
+    return json_response((await _render(req, [row]))[0])
 
 
 @api.route("/api/v1/scheduled_statuses/{id}", "DELETE", scope="write:statuses", user=True)
@@ -64,3 +66,7 @@ async def cancel_scheduled(req: ApiRequest) -> Response:
     """Cancel one's scheduled post (answers `{}`, as Mastodon)."""
     await do_cancel_scheduled(req.roost.db, req.me_id, req.path_id())
     return json_response({})
+
+
+async def _render(req: ApiRequest, rows: Sequence[Any]) -> list[ScheduledStatus]:
+    return await render_scheduled(req.roost.db, rows, req.roost.media_storage)

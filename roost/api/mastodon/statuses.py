@@ -7,8 +7,9 @@ from starlette.responses import Response
 from roost.accounts.entities import Account
 from roost.api.http import Api, ApiRequest, page_response
 from roost.errors import Invalid
-from roost.http.params import header
+from roost.http.params import Params, header, id_or_none
 from roost.http.responses import json_response
+from roost.media.attach import MAX_ATTACHMENTS
 from roost.polls.actions import NewPoll
 from roost.scheduled.actions import do_schedule_status, parse_scheduled_at
 from roost.scheduled.queries import render_scheduled
@@ -63,6 +64,18 @@ def poll_param(req: ApiRequest) -> NewPoll | None:
     )
 
 
+def media_ids_param(p: Params) -> tuple[int, ...]:
+    """`media_ids[]`: ids of one's uploads, in order; a value that is no id names no
+    upload (422, as Mastodon answers for an unknown one)."""
+    values = [v for v in p.list("media_ids") if v != ""]
+    if len(values) > MAX_ATTACHMENTS:
+        raise Invalid(f"Cannot attach more than {MAX_ATTACHMENTS} files")
+    ids = tuple(i for v in values if (i := id_or_none(str(v))) is not None)
+    if len(ids) != len(values):
+        raise Invalid("Media not found or already attached to another post")
+    return ids
+
+
 async def _render(req: ApiRequest, status_id: int) -> Response:
     return json_response(await req.roost.statuses.one(req.viewer_id, status_id))
 
@@ -71,8 +84,6 @@ async def _render(req: ApiRequest, status_id: int) -> Response:
 async def create_status(req: ApiRequest) -> Response:
     """Post a new status."""
     p = req.params
-    if p.list("media_ids"):
-        raise Invalid("Media attachments are not supported yet")
     scheduled_at = p.str("scheduled_at", max_len=64) or None
     post = posting.NewStatus(
         text=p.str("status", "", max_len=100_000),
@@ -89,6 +100,7 @@ async def create_status(req: ApiRequest) -> Response:
         else None,
         quoted_status_id=p.id("quoted_status_id"),
         quote_approval_policy=p.str("quote_approval_policy", max_len=20) or None,
+        media_ids=media_ids_param(p),
     )
     if scheduled_at is not None:
         # A ScheduledStatus, not a Status: Mastodon answers this way (clients know it by
@@ -97,7 +109,8 @@ async def create_status(req: ApiRequest) -> Response:
             req.roost.db, req.me_id, post, parse_scheduled_at(scheduled_at),
             max_chars=req.roost.settings.max_post_chars,
         )  # fmt: skip
-        return json_response(render_scheduled(row))
+        rendered = await render_scheduled(req.roost.db, [row], req.roost.media_storage)
+        return json_response(rendered[0])
     base_url = req.roost.settings.base_url
     try:
         posted = await posting.do_post_status_returning(
@@ -165,14 +178,14 @@ async def edit_status(req: ApiRequest) -> Response:
     """Edit one's own status: the new text, content warning, sensitivity, language and
     poll (a poll left out is removed; new options start its count again)."""
     p = req.params
-    if p.list("media_ids"):
-        raise Invalid("Media attachments are not supported yet")
     change = edits.StatusChange(
         text=p.str("status", "", max_len=100_000),
         spoiler_text=p.str("spoiler_text", "", max_len=10_000),
         sensitive=p.bool("sensitive"),
         language=p.str("language"),
         poll=poll_param(req),
+        # Mastodon changes the media only when the client sends `media_ids` (even empty).
+        media_ids=media_ids_param(p) if p.has("media_ids") else None,
     )
     settings = req.roost.settings
     await edits.do_edit_status(
