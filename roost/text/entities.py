@@ -83,9 +83,32 @@ _CASHTAG_RE = re.compile(
 )
 
 
+# A URL written with its scheme whose host twitter-text does not take (it wants a known
+# top-level domain): an IPv4 address, an IPv6 address in brackets, or localhost. Written so,
+# it is a link (`http://127.0.0.1:8511/page`); whether Roost may fetch it is the outbound
+# guard's business.
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+_ADDRESS_URL_RE = re.compile(
+    rf"(?<![\w/.@-])https?://(?:{_OCTET}(?:\.{_OCTET}){{3}}|\[[0-9A-Fa-f:.]{{2,45}}\]|localhost)"
+    r"(?::\d{1,5})?(?![\w.-])(?:[/?#][^\s<>\"]*)?"
+)
+_URL_TAIL = ".,:;!?'\")]}"  # sentence punctuation after a URL is not part of it
+
+
+def _address_urls(t: str) -> list[Entity]:
+    found = []
+    for m in _ADDRESS_URL_RE.finditer(t):
+        url = m.group().rstrip(_URL_TAIL)
+        if "(" in url and url.count("(") > url.count(")") and m.group()[len(url) :][:1] == ")":
+            url += ")"  # a balanced parenthesis belongs to the URL (Wikipedia's)
+        found.append(Entity("url", url, m.start(), m.start() + len(url)))
+    return found
+
+
 def _urls(t: str) -> list[Entity]:
+    extra = _address_urls(t) if "://" in t else []
     if "." not in t:
-        return []
+        return extra
     found = url_matches(t)
     # twitter-text ends a URL at a bidirectional or zero-width control, and keeps some in a
     # host name, so URLs are found in the text without them; a span then covers the controls
@@ -94,7 +117,8 @@ def _urls(t: str) -> list[Entity]:
     if has_stray_controls(t) or any(control_near(t, start, end) for _, start, end in found):
         s, where = without_controls(t)
         found = tuple((url, where[start], where[end - 1] + 1) for url, start, end in url_matches(s))
-    return [Entity("url", url, start, end) for url, start, end in found]
+    urls = [Entity("url", url, start, end) for url, start, end in found]
+    return _remove_overlapping(urls + extra) if extra else urls
 
 
 def _mentions(t: str) -> list[Entity]:

@@ -1,9 +1,10 @@
-"""The operator's say on trends: approve or reject a trending hashtag or post."""
+"""The operator's say on trends: approve or reject a trending hashtag, post or link."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
+from roost.cards.tables import preview_cards
 from roost.db import Database
 from roost.db.dialect import upsert
 from roost.errors import NotFound
@@ -11,11 +12,11 @@ from roost.statuses.tables import statuses, tags
 from roost.timeutil import utcnow
 from roost.trends.tables import trend_reviews
 
-KINDS = {"tag": tags, "status": statuses}
+KINDS = {"tag": tags, "status": statuses, "link": preview_cards}
 
 
 async def do_review(db: Database, kind: str, target_id: int, trendable: bool) -> None:
-    """Let the hashtag or post trend (`trendable`), or keep it out of trends for good."""
+    """Let the hashtag, post or link trend (`trendable`), or keep it out of trends for good."""
     table = KINDS[kind]
     async with db.transaction() as tx:
         if await tx.fetch_one(sa.select(table.c.id).where(table.c.id == target_id)) is None:

@@ -1,5 +1,5 @@
-"""What is trending: hashtags used by many different people in the last two days, and
-posts many different people liked, boosted or quoted, each decayed with age.
+"""What is trending: hashtags used and links shared by many different people in the last
+two days, and posts many different people liked, boosted or quoted, each decayed with age.
 
 People count, not posts: a score adds one per distinct account, weighed by how recent
 its use (tags) or the post (statuses) is, so thirty people using a tag once beat one
@@ -26,6 +26,7 @@ from roost.statuses.queries import visible_ids
 from roost.statuses.tables import favourites, status_tags, statuses, tags
 from roost.statuses.visible import Visible
 from roost.timeutil import utcnow
+from roost.trends.links import share_rows
 from roost.trends.tables import trend_reviews
 
 WINDOW = timedelta(hours=48)
@@ -42,6 +43,14 @@ async def trending_tags(
 ) -> list[int]:
     """Ids of the trending hashtags, the strongest first."""
     ranked = await _ranked(db, cache, "tag", review)
+    return [i for i, _ in ranked[offset : offset + limit]]
+
+
+async def trending_links(
+    db: Database, cache: Cache, *, review: bool, limit: int, offset: int = 0
+) -> list[int]:
+    """Ids of the cards of the trending links, the strongest first."""
+    ranked = await _ranked(db, cache, "link", review)
     return [i for i, _ in ranked[offset : offset + limit]]
 
 
@@ -77,7 +86,8 @@ async def _ranked(db: Database, cache: Cache, kind: str, review: bool) -> list[t
         ranked = _RANKED.decode(cached)
     else:
         now = utcnow()
-        ranked = await (_score_tags(db, now) if kind == "tag" else _score_statuses(db, now))
+        score = {"tag": _score_tags, "status": _score_statuses, "link": _score_links}[kind]
+        ranked = await score(db, now)
         await cache.set_many({key: msgspec.json.encode(ranked)}, CACHE_SECONDS)
     decided = {
         r.target_id: r.trendable
@@ -126,6 +136,13 @@ async def _score_tags(db: Database, now: datetime) -> list[tuple[int, float]]:
         .where(statuses.c.id >= id_at(now - WINDOW), *_eligible(statuses))
         .group_by(status_tags.c.tag_id, statuses.c.account_id)
     )
+    return _top(rows, now, TAG_HALF_LIFE_HOURS)
+
+
+async def _score_links(db: Database, now: datetime) -> list[tuple[int, float]]:
+    """Each link card's score: one per account that shared it in the window, weighed by
+    the age of that account's latest share (one grouped query)."""
+    rows = await db.fetch_all(share_rows(_eligible(statuses), id_at(now - WINDOW)))
     return _top(rows, now, TAG_HALF_LIFE_HOURS)
 
 

@@ -111,3 +111,22 @@ def test_controls_neither_split_nor_hide_in_urls() -> None:
         Entity("url", "https://example.com/#b", 3, 26),
         Entity("mention", "c", 27, 29),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "url"),
+    [
+        ("see http://127.0.0.1:8511/page ok", "http://127.0.0.1:8511/page"),
+        ("(http://localhost:8000/x).", "http://localhost:8000/x"),
+        ("https://10.0.0.1/a, then", "https://10.0.0.1/a"),
+        ("http://[::1]:80/p", "http://[::1]:80/p"),
+        ("http://256.1.2.3/", None),  # no such address
+        ("http://1.2.3.4.5/", None),
+        ("localhost:8000/x", None),  # without its scheme, an address is no link
+    ],
+)
+def test_urls_with_an_address_or_localhost(text: str, url: str | None) -> None:
+    """A URL written with its scheme is a link whatever its host (the issue asks that
+    `http://127.0.0.1:8511/page` be one); twitter-text alone wants a known domain."""
+    found = [e.text for e in extract_entities(text) if e.kind == "url"]
+    assert found == ([url] if url else [])

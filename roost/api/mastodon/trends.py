@@ -1,4 +1,5 @@
-"""/api/v1/trends: the hashtags and posts many different people are using and sharing."""
+"""/api/v1/trends: the hashtags, posts and links many different people are using and
+sharing."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ from starlette.responses import Response
 
 from roost.api.http import Api, ApiRequest
 from roost.api.mastodon.accounts import check_scope_if_token
+from roost.cards.entities import TrendsLink
 from roost.http.responses import json_response
 from roost.search.entities import Tag
 from roost.statuses.entities import Status
 from roost.tags.queries import render_tags_for
-from roost.trends.queries import tag_rows, trending_statuses, trending_tags
+from roost.trends.links import render_links
+from roost.trends.queries import tag_rows, trending_links, trending_statuses, trending_tags
 
 api = Api()
 
@@ -50,6 +53,21 @@ async def tags(req: ApiRequest) -> Response:
 async def tags_old(req: ApiRequest) -> Response:
     """The older path of /api/v1/trends/tags (Mastodon keeps both)."""
     return await _tags(req)
+
+
+@api.route("/api/v1/trends/links", response=list[TrendsLink])
+async def links(req: ApiRequest) -> Response:
+    """Links many different people shared in public posts in the last two days, with
+    their preview cards and their week's history."""
+    check_scope_if_token(req, "read")
+    p = req.params
+    limit, offset = p.int("limit", 10, lo=1, hi=20), p.int("offset", 0, lo=0, hi=1000)
+    roost = req.roost
+    ids = await trending_links(
+        roost.db, roost.cache, review=roost.settings.trends_review, limit=limit, offset=offset
+    )
+    rendered = await render_links(roost.db, roost.media_storage, ids)
+    return _paged(req, rendered, offset, limit, len(ids) == limit)
 
 
 @api.route("/api/v1/trends/statuses", response=list[Status])
