@@ -73,6 +73,21 @@ class Settings:
     log_format: LogFormat = "auto"
     # Trends: nothing trends before the operator approves it (`roost trends`).
     trends_review: bool = False
+    # Outbound requests (Web Push, link previews) may reach loopback and private
+    # addresses: tests and private deployments only (roost.outbound).
+    allow_private_network: bool = False
+    # Web Push's VAPID key pair (base64url, raw P-256): generated into the data dir on
+    # first start when unset (roost.push.vapid).
+    vapid_private_key: str = ""
+    vapid_public_key: str = ""
+    # Media files: a local directory (<data_dir>/media, served at /media/) unless an
+    # S3-compatible bucket is set; `media_public_url` is the prefix of their URLs.
+    media_s3_endpoint: str = ""
+    media_s3_bucket: str = ""
+    media_s3_region: str = ""
+    media_s3_access_key_id: str = ""
+    media_s3_secret_access_key: str = ""
+    media_public_url: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -133,6 +148,15 @@ class Settings:
             ready_min_free_mb=_count(e, "ROOST_READY_MIN_FREE_MB", 100),
             log_format=log_format,  # type: ignore[arg-type]  # checked above
             trends_review=_bool(e.get("ROOST_TRENDS_REVIEW")),
+            allow_private_network=_bool(e.get("ROOST_ALLOW_PRIVATE_NETWORK")),
+            vapid_private_key=e.get("ROOST_VAPID_PRIVATE_KEY", "").strip(),
+            vapid_public_key=e.get("ROOST_VAPID_PUBLIC_KEY", "").strip(),
+            media_s3_endpoint=e.get("ROOST_MEDIA_S3_ENDPOINT", "").strip(),
+            media_s3_bucket=e.get("ROOST_MEDIA_S3_BUCKET", "").strip(),
+            media_s3_region=e.get("ROOST_MEDIA_S3_REGION", "").strip(),
+            media_s3_access_key_id=e.get("ROOST_MEDIA_S3_ACCESS_KEY_ID", "").strip(),
+            media_s3_secret_access_key=e.get("ROOST_MEDIA_S3_SECRET_ACCESS_KEY", "").strip(),
+            media_public_url=e.get("ROOST_MEDIA_PUBLIC_URL", "").strip().rstrip("/"),
         )
 
     def with_secret(self) -> Settings:

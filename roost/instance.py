@@ -15,9 +15,13 @@ from roost.db import Database, Outbox
 from roost.feeds import FeedStore
 from roost.jobs.worker import Worker
 from roost.maintenance.state import Maintenance
+from roost.media.backends import build_storage
+from roost.media.storage import MediaStorage
 from roost.oauth.queries import TOKEN_CHANNEL, TokenCache
 from roost.ops.schedule import Scheduler
+from roost.outbound import Outbound
 from roost.pubsub import PubSub
+from roost.push.vapid import with_vapid_keys
 from roost.ratelimit import RateLimiter
 from roost.statuses.render import invalidate
 from roost.statuses.renderer import StatusRenderer
@@ -32,6 +36,7 @@ class Roost:
     instance in the same process, on the same connections, never sees them."""
 
     def __init__(self, settings: Settings, db: Database | None = None) -> None:
+        settings = with_vapid_keys(settings)  # made into the data dir on first start
         self.settings = settings
         db = db or Database(settings.database_url, sqlite_sync=settings.sqlite_sync)
         self.db = db.delivering_to(self._deliver)
@@ -49,11 +54,19 @@ class Roost:
             failed_sign_ins_per_account=settings.sign_in_account_limit,
         )
         self.maintenance = Maintenance(self.db)
+        # Outbound HTTP (Web Push): one guarded, pooled client, used by jobs only.
+        self.outbound = Outbound(settings)
+        self.media_storage: MediaStorage = build_storage(settings)
         # Set when the process is asked to stop (SIGTERM): live streams end cleanly, so
         # that the requests left are the short ones (roost.http.shutdown).
         self.closing = asyncio.Event()
         self.accounts = AccountRenderer(self.db, settings.base_url)
-        self.statuses = StatusRenderer(self.db, self.cache, settings.base_url)
+        self.statuses = StatusRenderer(
+            self.db,
+            self.cache,
+            settings.base_url,
+            self.media_storage,
+        )
         self.worker: Worker | None = None
         self.scheduler: Scheduler | None = None
 
@@ -125,3 +138,4 @@ class Roost:
         shared; `db.dispose()` closes it)."""
         self.close_worker()
         await self.backends.close()
+        await self.outbound.aclose()

@@ -1,6 +1,7 @@
 """Imports every domain's tables so that `metadata` knows them all (migrations, tests)."""
 
 from roost.accounts import tables as accounts_tables
+from roost.cards import tables as cards_tables
 from roost.conversations import tables as conversations_tables
 from roost.db.metadata import metadata
 from roost.emojis import tables as emojis_tables
@@ -10,10 +11,12 @@ from roost.graph import tables as graph_tables
 from roost.jobs import tables as jobs_tables
 from roost.lists import tables as lists_tables
 from roost.maintenance import tables as maintenance_tables
+from roost.media import tables as media_tables
 from roost.notifications import tables as notifications_tables
 from roost.oauth import tables as oauth_tables
 from roost.ops import tables as ops_tables
 from roost.polls import tables as polls_tables
+from roost.push import tables as push_tables
 from roost.scheduled import tables as scheduled_tables
 from roost.statuses import tables as statuses_tables
 from roost.tags import tables as tags_tables
@@ -22,6 +25,7 @@ from roost.trends import tables as trends_tables
 
 __all__ = [
     "accounts_tables",
+    "cards_tables",
     "conversations_tables",
     "emojis_tables",
     "feeds_tables",
@@ -30,11 +34,13 @@ __all__ = [
     "jobs_tables",
     "lists_tables",
     "maintenance_tables",
+    "media_tables",
     "metadata",
     "notifications_tables",
     "oauth_tables",
     "ops_tables",
     "polls_tables",
+    "push_tables",
     "scheduled_tables",
     "statuses_tables",
     "tags_tables",

@@ -15,7 +15,14 @@ HANDLERS: dict[str, JobHandler] = {}
 BATCH_HANDLERS: dict[str, BatchHandler] = {}
 
 # Modules that define handlers; imported once by the worker.
-HANDLER_MODULES = ("roost.timelines.jobs", "roost.polls.jobs", "roost.scheduled.jobs")
+HANDLER_MODULES = (
+    "roost.timelines.jobs",
+    "roost.polls.jobs",
+    "roost.scheduled.jobs",
+    "roost.media.jobs",
+    "roost.push.jobs",
+    "roost.cards.jobs",
+)
 
 
 def job(kind: str) -> Callable[[JobHandler], JobHandler]:

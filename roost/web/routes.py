@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from roost.web.uploads import media_file
+from roost.web.uploads import delete_upload, media_file, upload_media
 from roost.web.views import (
     auth,
     conversations,
     edits,
+    embeds,
     explore,
     filters,
     lists,
+    notifications,
     oauth,
     people,
     profiles,
@@ -35,7 +37,11 @@ def web_routes() -> list[BaseRoute]:
         Route("/tags/{name}/{action}", tags.change, methods=post),
         Route("/followed_tags", tags.followed, methods=get),
         Route("/bookmarks", timelines.bookmarks, methods=get),
-        Route("/notifications", timelines.notifications, methods=get),
+        Route("/notifications", notifications.notifications, methods=get),
+        Route("/notifications/unread_count", notifications.unread_count, methods=get),
+        Route("/notifications/requests", notifications.requests_page, methods=get),
+        Route("/notifications/requests/{id}/{action}", notifications.answer_request, methods=post),
+        Route("/notifications/policy", notifications.update_policy, methods=post),
         Route("/conversations", conversations.conversations, methods=get),
         Route("/lists", lists.lists_page, methods=get),
         Route("/lists", lists.create, methods=post),
@@ -74,6 +80,8 @@ def web_routes() -> list[BaseRoute]:
         Route("/settings/filters", filters.add_filter, methods=post),
         Route("/settings/filters/{id}/delete", filters.delete_filter, methods=post),
         Route("/media/{path:path}", media_file, methods=get),
+        Route("/uploads", upload_media, methods=post),
+        Route("/uploads/{id}/delete", delete_upload, methods=post),
         Route("/@{name}", profiles.profile, methods=get),
         Route("/@{name}/with_replies", profiles.profile_with_replies, methods=get),
         Route("/@{name}/media", profiles.profile_media, methods=get),
@@ -86,5 +94,7 @@ def web_routes() -> list[BaseRoute]:
         Route("/@{name}/{id}/edit", edits.edit_page, methods=get),
         Route("/@{name}/{id}/edit", edits.edit_submit, methods=post),
         Route("/@{name}/{id}/history", edits.history_page, methods=get),
+        Route("/@{name}/{id}/embed", embeds.embed, methods=get),
+        Route("/@{name}/{id}/embed_code", embeds.embed_code, methods=get),
         Route("/@{name}/{id}", profiles.status_page, methods=get),
     ]

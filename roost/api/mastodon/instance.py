@@ -11,6 +11,7 @@ from roost import MASTODON_VERSION, __version__
 from roost.accounts.entities import Account
 from roost.api.http import Api, ApiRequest
 from roost.http.responses import json_response
+from roost.media import limits as media_limits
 from roost.polls import entities as polls
 from roost.statistics import contact_account_id, instance_counts
 
@@ -60,7 +61,7 @@ def _configuration(req: ApiRequest) -> dict[str, dict[str, Any]]:
     s = req.roost.settings
     return {
         "urls": {"streaming": s.base_url.replace("http", "ws", 1), "status": ""},
-        "vapid": {"public_key": ""},
+        "vapid": {"public_key": s.vapid_public_key},
         "accounts": {"max_featured_tags": 10, "max_pinned_statuses": 5},
         "statuses": {
             "max_characters": s.max_post_chars,
@@ -68,13 +69,13 @@ def _configuration(req: ApiRequest) -> dict[str, dict[str, Any]]:
             "characters_reserved_per_url": 23,  # twitter-text: every URL weighs 23
         },
         "media_attachments": {
-            "supported_mime_types": [],
-            "description_limit": 1500,
-            "image_size_limit": 16777216,
-            "image_matrix_limit": 33177600,
-            "video_size_limit": 103809024,
-            "video_frame_rate_limit": 120,
-            "video_matrix_limit": 8294400,
+            "supported_mime_types": list(media_limits.SUPPORTED_MIME_TYPES),
+            "description_limit": media_limits.DESCRIPTION_LIMIT,
+            "image_size_limit": media_limits.IMAGE_LIMIT,
+            "image_matrix_limit": media_limits.IMAGE_MATRIX_LIMIT,
+            "video_size_limit": media_limits.VIDEO_LIMIT,
+            "video_frame_rate_limit": media_limits.VIDEO_FRAME_RATE_LIMIT,
+            "video_matrix_limit": media_limits.VIDEO_MATRIX_LIMIT,
         },
         "polls": {
             "max_options": polls.MAX_OPTIONS,

@@ -1,7 +1,8 @@
 // Roost's progressive enhancement. Every page works without this file; with it:
 // - the compose box counts characters as the server does (twitter-text weights),
 // - like / repost / bookmark / follow buttons update in place,
-// - the home timeline offers new posts as they arrive (streaming, or polling as a fallback).
+// - the home timeline offers new posts as they arrive (streaming, or polling as a fallback),
+// - clicking a post's body opens its thread.
 // No dependencies, no inline script (the Content-Security-Policy forbids it).
 "use strict";
 
@@ -51,7 +52,9 @@
       counter.classList.toggle("near", !over && left <= 20);
       if (over) textarea.setAttribute("aria-invalid", "true");
       else textarea.removeAttribute("aria-invalid");
-      if (submit) submit.disabled = over || textarea.value.trim() === "";
+      // A post with media may have no text (compose-media.js adds `media_ids` fields).
+      var hasMedia = form.querySelector('input[name="media_ids"]') !== null;
+      if (submit) submit.disabled = over || (textarea.value.trim() === "" && !hasMedia);
       // Speak only when crossing a threshold, not on every key.
       var state = over ? "over" : left <= 20 ? "near" : "ok";
       if (announce && state !== lastState && state !== "ok") announce.textContent = counter.textContent;
@@ -137,7 +140,6 @@
   function setupHome() {
     var feed = document.getElementById("feed");
     var button = document.querySelector("[data-new-posts]");
-    var badge = document.querySelector("[data-badge]");
     if (!feed || !button) return;
     var pending = new Set();
     var baseTitle = document.title;
@@ -209,8 +211,8 @@
       if (polling === null) polling = window.setInterval(poll, 10000);
     }
 
-    if (!("EventSource" in window)) return startPolling();
-    var source = new EventSource("/api/v1/streaming/user");
+    var source = userStream();
+    if (source === null) return startPolling();
     source.addEventListener("update", function (event) {
       try { offer(JSON.parse(event.data).id); } catch (e) { /* not a status */ }
     });
@@ -221,18 +223,80 @@
       var gone = feed.querySelector('[data-id="' + id + '"]');
       if (gone && !gone.contains(document.activeElement)) gone.remove();
     });
-    source.addEventListener("notification", function () {
-      if (badge) badge.hidden = false;
-    });
     source.addEventListener("error", function () {
       // A closed stream (no streaming here, or signed out) is not retried by the browser.
       if (source.readyState === EventSource.CLOSED) startPolling();
     });
   }
 
+  // --- A post's body opens its thread, as on Twitter and Mastodon ----------------------
+  // Only a click on the body itself: links, buttons, media, a poll's choices and content
+  // warnings keep their own meaning. Keyboard users (and pages without this file) have
+  // the post's time, a link to the same page.
+  var NOT_THE_BODY = "a, button, input, select, textarea, label, summary, video, audio, " +
+    "canvas, form, dialog, .media-grid, .actions";
+
+  function openThread(event) {
+    if (event.defaultPrevented || event.button !== 0) return;
+    var target = event.target;
+    if (!(target instanceof Element) || target.closest(NOT_THE_BODY)) return;
+    var card = target.closest("article.status");
+    if (!card || card.classList.contains("status-focus")) return;
+    if (String(window.getSelection() || "") !== "") return; // selecting text, not opening
+    var quote = target.closest(".quote-card");
+    var link = quote ? quote.querySelector("a.quiet-link") : card.querySelector("a.status-time");
+    if (!link) return;
+    if (event.ctrlKey || event.metaKey || event.shiftKey) window.open(link.href, "_blank", "noopener");
+    else window.location.assign(link.href);
+  }
+
+  // --- The user's stream, shared by the live home timeline and the badge -------------
+  var stream = null;
+  function userStream() {
+    if (stream === null && "EventSource" in window) {
+      stream = new EventSource("/api/v1/streaming/user");
+    }
+    return stream;
+  }
+
+  // --- Unread notifications badge ----------------------------------------------------
+  function setupBadge() {
+    var badge = document.querySelector("[data-badge]");
+    if (!badge) return;
+    var count = badge.querySelector("[data-badge-count]");
+    var timer = null;
+
+    function refresh() {
+      fetch("/notifications/unread_count", {
+        credentials: "same-origin",
+        headers: { "X-Requested-With": "roost", "Accept": "application/json" },
+      }).then(function (r) { return r.ok ? r.json() : null; }).then(function (body) {
+        if (!body || typeof body.count !== "number") return;
+        badge.hidden = body.count === 0;
+        badge.dataset.count = String(body.count);
+        if (count) count.textContent = body.count >= 100 ? "99+" : String(body.count);
+      }).catch(function () {});
+    }
+
+    function soon() { // one refresh for a burst of events
+      if (timer === null) timer = window.setTimeout(function () { timer = null; refresh(); }, 250);
+    }
+
+    refresh();
+    var source = userStream();
+    if (source === null) return;
+    // On (re)connecting too: what arrived while the stream was not open is counted then.
+    source.addEventListener("open", soon);
+    source.addEventListener("notification", soon);
+    source.addEventListener("notifications_merged", soon);
+  }
+
   function init() {
     document.querySelectorAll("textarea[data-counter]").forEach(setupCounter);
     if (document.body.dataset.stream === "home") setupHome();
+    setupBadge();
+    document.addEventListener("click", openThread);
+    document.documentElement.classList.add("posts-open-on-click");
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
