@@ -67,6 +67,9 @@ async def media_file(request: Request) -> Response:
     )
 
 
+_BODILESS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 class BodyLimit:
     """413 for a request body larger than the largest upload (Mastodon's proxy answers so
     too): refused from its Content-Length before a byte is read, or, without one, once
@@ -77,12 +80,16 @@ class BodyLimit:
         self.limit = limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
+        if scope["type"] != "http" or scope["method"] in _BODILESS:
+            await self.app(scope, receive, send)  # the hot path: no body to count
             return
-        length = dict(scope.get("headers", [])).get(b"content-length", b"")
-        if length.isdigit() and int(length) > self.limit:
-            await _too_large(send)
+        length = next((v for k, v in scope["headers"] if k == b"content-length"), b"")
+        if length.isdigit():
+            # The server reads no more than Content-Length says: nothing left to count.
+            if int(length) > self.limit:
+                await _too_large(send)
+            else:
+                await self.app(scope, receive, send)
             return
         received = 0
         started = False
