@@ -112,7 +112,7 @@ def backup(
         typer.Option(envvar="ROOST_BACKUP_KEEP", min=1, help="Backups --dir keeps."),
     ] = 7,
 ) -> None:
-    """Write a consistent snapshot (database, secret key) to FILE, while Roost serves."""
+    """Write a consistent snapshot (database, secret and VAPID keys) to FILE, while serving."""
     from roost.ops.backup import BackupError, prune, timestamped, write_backup
 
     if file is not None:

@@ -36,6 +36,9 @@ MANIFEST = "manifest.json"
 SQLITE_MEMBER = "database.sqlite"
 PG_MEMBER = "database.pgdump"
 SECRET_MEMBER = "secret_key"
+# Keys the data dir holds beside the secret key: Web Push's VAPID key (a new one would
+# break every phone's push subscription).
+KEY_MEMBERS = (SECRET_MEMBER, "vapid_private_key")
 PREFIX, SUFFIX = "roost-", ".tar.gz"  # timestamped archives: roost-20261203T193800123456Z
 
 
@@ -102,21 +105,21 @@ async def write_backup(settings: Settings, file: Path) -> dict[str, Any]:
             args = [pg_dump, "--format=custom", "--no-owner", "--no-acl", f"--file={dump}", url]
             await asyncio.to_thread(_run_tool, args)
             backend = "postgresql"
-        secret = settings.data_dir / "secret_key"
+        keys = [settings.data_dir / k for k in KEY_MEMBERS if (settings.data_dir / k).exists()]
         manifest: dict[str, Any] = {
             "format": FORMAT,
             "roost_version": metadata.version("roost"),
             "backend": backend,
             "alembic_revision": revision,
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "files": [member] + ([SECRET_MEMBER] if secret.exists() else []),
+            "files": [member] + [k.name for k in keys],
         }
         # Compressing takes seconds on a large database: off the event loop, like the dump.
-        await asyncio.to_thread(_pack, file, manifest, dump, member, secret)
+        await asyncio.to_thread(_pack, file, manifest, dump, member, keys)
     return manifest
 
 
-def _pack(file: Path, manifest: dict[str, Any], dump: Path, member: str, secret: Path) -> None:
+def _pack(file: Path, manifest: dict[str, Any], dump: Path, member: str, keys: list[Path]) -> None:
     partial = file.with_name(f".{file.name}.partial")
     fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
@@ -126,8 +129,8 @@ def _pack(file: Path, manifest: dict[str, Any], dump: Path, member: str, secret:
             info.size, info.mode = len(data), 0o600
             tar.addfile(info, io.BytesIO(data))
             tar.add(dump, arcname=member)
-            if secret.exists():
-                tar.add(secret, arcname=SECRET_MEMBER)
+            for key in keys:
+                tar.add(key, arcname=key.name)
         partial.replace(file)
     except BaseException:
         partial.unlink(missing_ok=True)
@@ -242,8 +245,9 @@ def _unpack(settings: Settings, file: Path, empty_database: bool) -> dict[str, A
             )
         pg_restore = _tool("pg_restore") if backend == "postgresql" else ""
         data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if SECRET_MEMBER in manifest["files"]:
-            _extract(tar, SECRET_MEMBER, data_dir / SECRET_MEMBER)
+        for key in KEY_MEMBERS:
+            if key in manifest["files"]:
+                _extract(tar, key, data_dir / key)
         if db_file is not None:
             db_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             _extract(tar, SQLITE_MEMBER, db_file)

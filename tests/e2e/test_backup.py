@@ -103,6 +103,7 @@ def test_backup_while_posting_then_restore_into_an_empty_instance(tmp_path: Path
         with poster.lock:
             every = set(poster.acked)
         secret_key = (tmp_path / "live" / "data" / "secret_key").read_text()
+        vapid_key = (tmp_path / "live" / "data" / "vapid_private_key").read_text()
     shutil.rmtree(tmp_path / "live")  # the data dir (and, on SQLite, the database) is gone
 
     new = tmp_path / "new"
@@ -112,6 +113,8 @@ def test_backup_while_posting_then_restore_into_an_empty_instance(tmp_path: Path
         done = _run(env, "restore", str(archive))
         assert done.returncode == 0, done.stderr
         assert (new / "data" / "secret_key").read_text() == secret_key
+        # Web Push's key too: a new one would break every phone's subscription.
+        assert (new / "data" / "vapid_private_key").read_text() == vapid_key
         again = _run(env, "restore", str(archive))
         assert again.returncode == 1
         assert "not empty" in again.stderr
