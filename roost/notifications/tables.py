@@ -4,9 +4,12 @@ import sqlalchemy as sa
 
 from roost.db.metadata import metadata
 
+# Every type Mastodon 4.5 has, so that clients may filter on any (`types[]`,
+# `exclude_types[]`); the last four are made once moderation exists (issue 17).
 NOTIFICATION_TYPES = (
     "mention", "status", "reblog", "follow", "follow_request", "favourite", "poll", "update",
-    "quote", "quoted_update",
+    "quote", "quoted_update", "admin.sign_up", "admin.report", "severed_relationships",
+    "moderation_warning",
 )  # fmt: skip
 
 notifications = sa.Table(
@@ -25,7 +28,7 @@ notifications = sa.Table(
         sa.ForeignKey("accounts.id", ondelete="CASCADE"),
         nullable=False,
     ),
-    sa.Column("type", sa.String(20), nullable=False),
+    sa.Column("type", sa.String(32), nullable=False),  # "severed_relationships" is 21
     sa.Column(
         "status_id",
         sa.BigInteger,
