@@ -1,6 +1,6 @@
 """Attaching pictures in the browser's compose box: upload with a progress bar, alt text,
 remove one before posting, post; the post (read back through the API) has the picture
-with its alt text."""
+with its alt text, and the timeline shows it and opens it in the viewer."""
 
 from __future__ import annotations
 
@@ -74,6 +74,21 @@ def test_attach_an_image_with_alt_text_and_post_it(
     assert media[0]["description"] == "A green rectangle"
     assert re.search(r"/media/media_attachments/\d+/", media[0]["url"])
     assert media[0]["meta"]["original"]["size"] == "300x200"
+
+    # In the timeline: the picture with its alt text; clicking it opens the full picture
+    # in the viewer, which Escape closes.
+    card = post_card(page, text)
+    picture = card.get_by_role("img", name="A green rectangle")
+    expect(picture).to_be_visible()
+    picture.click()
+    viewer = page.locator("dialog.media-viewer")
+    expect(viewer).to_be_visible()
+    expect(viewer.get_by_role("img", name="A green rectangle")).to_have_attribute(
+        "src", media[0]["url"]
+    )
+    check_page(page, look, "the picture viewer")
+    page.keyboard.press("Escape")
+    expect(viewer).to_be_hidden()
 
 
 @pytest.mark.parametrize("look", [DESKTOP_LIGHT], indirect=True, ids=lambda look: look.name)

@@ -69,6 +69,7 @@
     if (!viewer) {
       viewer = document.createElement("dialog");
       viewer.className = "media-viewer";
+      viewer.setAttribute("aria-modal", "true");
       viewer.innerHTML = '<button type="button" class="btn"></button><img alt=""><p></p>';
       viewer.querySelector("button").textContent = document.body.dataset.closeLabel || "Close";
       viewer.querySelector("button").addEventListener("click", function () { viewer.close(); });
@@ -80,6 +81,7 @@
     viewer.querySelector("img").src = link.dataset.full;
     viewer.querySelector("img").alt = alt;
     viewer.querySelector("p").textContent = alt;
+    viewer.setAttribute("aria-label", alt || viewer.querySelector("button").textContent);
     viewer.showModal();
   }
 
