@@ -8,7 +8,8 @@ from typing import Any
 IMG = Path(__file__).resolve().parent.parent / "docs" / "benchmarks"
 ENDPOINTS = [
     ("home", "home timeline"),
-    ("home_rich", "home timeline, polls and quotes"),
+    ("home_rich", "home timeline, rich page"),
+    ("notifications_grouped", "grouped notifications, 10k favourites"),
     ("home_filtered", "home timeline, three muted words"),
     ("search", "search posts (a common word)"),
     ("account", "account timeline"),

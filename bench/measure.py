@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 
 import sqlalchemy as sa
 
-from bench import filtered, gen, load, rich, seed
+from bench import filtered, gen, grouped, load, rich, seed
 from bench.backends import Instance
 from bench.config import Config, post_texts
 from bench.profile import summarise
@@ -431,6 +431,7 @@ class BackendRun:
             )
             await self._rich_home(server)
             await self._filtered_home(server)
+            await self._viral(server)
             await self._endpoint(
                 server,
                 "search",
@@ -462,6 +463,21 @@ class BackendRun:
         finally:
             filtered.remove(server.base, token, made)
 
+    async def _viral(self, server: load.Server) -> None:
+        """Grouped notifications with a group of 10,000 favourites (bench/grouped.py)."""
+        skip = {self.reader, self.poster, self.author, *self.poster_followers}
+        author = next(u for u in range(1, 40) if u not in skip and not self.net.inactive[u])
+        token, fans = await grouped.seed_viral(self.db, server.base, self.net, author)
+        await self._endpoint(
+            server,
+            "notifications_grouped",
+            "/api/v2/notifications",
+            lambda b: grouped.check(b, fans),
+            self.cfg.seconds,
+            token,
+        )
+        self.out["endpoints"]["notifications_grouped"] |= {"favourites": fans}
+
     async def _rich_home(self, server: load.Server) -> None:
         """Home with polls (some voted in) and quotes in the page (bench/rich.py)."""
         skip = {self.reader, self.poster, self.author, *self.poster_followers}
@@ -475,7 +491,11 @@ class BackendRun:
         await self._endpoint(
             server, "home_rich", home, lambda b: rich.check(b, page), self.cfg.seconds, page.token
         )
-        self.out["endpoints"]["home_rich"] |= {"polls": page.polls, "quotes": page.quotes}
+        self.out["endpoints"]["home_rich"] |= {
+            "polls": page.polls,
+            "quotes": page.quotes,
+            "media": page.media,
+        }
 
     async def _post_split(self) -> None:
         """POST again with the jobs in a separate `roost worker` process (`roost serve

@@ -145,6 +145,10 @@ def _larger_runs(results: dict[str, Any], source: str) -> list[str]:
     ]
 
 
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.0f} kB"
+
+
 def _table(head: list[str], rows: list[list[Any]]) -> str:
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
@@ -360,6 +364,23 @@ def markdown(results: dict[str, Any], source: str) -> str:
         "load.",
         "",
     ]
+    if results.get("media"):
+        out += ["## Media processing", ""]
+        names = {"photo_12mp_jpeg": "a 12 MP photo (JPEG)",
+                 "screenshot_1080p_png": "a 1080p screenshot (PNG)"}  # fmt: skip
+        rows = [
+            [names.get(k, k), _size(v["bytes"]), v["per_second"], v["ms_each"]]
+            for k, v in results["media"].items()
+        ]
+        out += [
+            _table(["upload", "size", "processed per second (one core)", "ms each"], rows),
+            "",
+            "What the media job does with each upload (bench/media.py): decode, turn upright, "
+            "bound to 8.3 MP, make the preview, re-encode without metadata, compute the "
+            "blurhash. A picture is processed while its upload request waits (in a thread, "
+            "off the event loop); video, audio and animated GIFs in the job worker.",
+            "",
+        ]
     out += ["## Memory of the web process", ""]
     rows = [
         [b, r.get("memory", {}).get("rss_mb"), r.get("memory", {}).get("peak_rss_mb")]

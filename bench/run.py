@@ -21,7 +21,7 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from bench import gen, report
+from bench import gen, media, report
 from bench.backends import postgres_instance, sqlite_instance
 from bench.config import FULL, QUICK, Config
 from bench.measure import BackendRun
@@ -175,6 +175,8 @@ def main(argv: list[str] | None = None) -> int:
             label = "sqlite" if name == "sqlite" else "postgres+redis"
             progress.console.rule(label)
             results["backends"][label] = asyncio.run(run_backend(name, cfg, net, stamp, progress))
+        progress.console.rule("media processing")
+        results["media"] = media.measure(3.0 if cfg.mode == "quick" else 8.0)
     results["seconds"] = round(time.monotonic() - t0, 1)
     results["machine"]["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     results["checks"] = report.checks(results)
