@@ -83,7 +83,7 @@ def serve(
 def worker(
     once: Annotated[bool, typer.Option("--once", help="Run what is due, then exit.")] = False,
 ) -> None:
-    """Run background jobs (fan-out, feed upkeep). Start as many as the load needs."""
+    """Run background jobs (fan-out, media, link previews, pushes). Start as many as needed."""
 
     from roost.db.migrate import upgrade
     from roost.instance import Roost
