@@ -58,12 +58,12 @@ async def render_links(
         day = at.replace(hour=0, minute=0, second=0, microsecond=0)
         uses[row.card_id, day] += 1
         people[row.card_id, day].add(row.account_id)
+    days = [today - timedelta(days=n) for n in range(HISTORY_DAYS)]
     links = []
     for i in ids:
         if i not in cards:
             continue
         card = card_entity(cards[i], storage.url)
-        days = [today - timedelta(days=n) for n in range(HISTORY_DAYS)]
         history = [
             TrendsLinkHistory(
                 day=str(int((d - _EPOCH).total_seconds())),
