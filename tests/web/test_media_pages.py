@@ -5,6 +5,7 @@ with its alt text, and the timeline shows it and opens it in the viewer."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
@@ -16,7 +17,7 @@ from tests.web.browser import DESKTOP_LIGHT, PHONE_DARK, Look
 from tests.web.test_browser import People, check_page, compose_box, post_card, sign_in
 
 if TYPE_CHECKING:
-    from playwright.sync_api import FilePayload, Page
+    from playwright.sync_api import FilePayload, Page, Response
 
 pytest.importorskip("playwright")
 from playwright.sync_api import expect  # after the skip above
@@ -44,9 +45,14 @@ def test_attach_an_image_with_alt_text_and_post_it(
     add = page.get_by_role("button", name="Add images or a video").first
     expect(add).to_be_visible()
     files = [_file("kept.png", (300, 200)), _file("dropped.png", (120, 120))]
+    answers: list[Response] = []
+    page.on("response", lambda r: answers.append(r) if r.url.endswith("/uploads") else None)
     page.locator("#compose-media-file").set_input_files(files)
     alts = page.get_by_role("textbox", name="Alt text")
-    expect(alts).to_have_count(2)
+    try:
+        expect(alts).to_have_count(2, timeout=20_000)
+    except AssertionError as exc:
+        raise AssertionError(_why_no_upload(page, server, answers)) from exc
     alts.first.fill("A green rectangle")
     check_page(page, look, "compose box with two attachments")
     page.get_by_role("button", name="Remove").nth(1).click()
@@ -89,6 +95,15 @@ def test_attach_an_image_with_alt_text_and_post_it(
     check_page(page, look, "the picture viewer")
     page.keyboard.press("Escape")
     expect(viewer).to_be_hidden()
+
+
+def _why_no_upload(page: Page, server: Server, answers: list[Response]) -> str:
+    """What the page and the server said when an upload did not show up."""
+    said = [f"{r.status} {r.text()}" for r in answers]
+    error = page.locator("[data-media-error]").first.text_content()
+    log = Path(server.env["ROOST_DATA_DIR"]).parent / "server.log"
+    tail = log.read_text(errors="replace")[-3000:] if log.exists() else "(no log)"
+    return f"uploads answered {said}; the page says {error!r}; the server's log ends:\n{tail}"
 
 
 @pytest.mark.parametrize("look", [DESKTOP_LIGHT], indirect=True, ids=lambda look: look.name)
