@@ -11,7 +11,7 @@ from roost.db.dialect import insert_or_ignore, upsert
 from roost.db.prepared import any_of
 from roost.errors import Invalid
 from roost.ids import new_id
-from roost.notifications import policy
+from roost.notifications import group_counts, policy
 from roost.notifications.keys import in_group
 from roost.notifications.policy import silences as silences  # compose.py reads it here
 from roost.notifications.tables import (
@@ -85,6 +85,7 @@ async def notify(
     if outcome == "drop":
         return None
     notification_id = new_id()
+    group_key = await group_key_for(tx, account_id, type, status_id, now)
     await tx.execute(
         _INSERT,
         [
@@ -95,11 +96,20 @@ async def notify(
                 "type": type,
                 "status_id": status_id,
                 "created_at": now,
-                "group_key": await group_key_for(tx, account_id, type, status_id, now),
+                "group_key": group_key,
                 "filtered": outcome == "filter",
             }
         ],
     )
+    if group_key is not None and outcome != "filter":
+        await group_counts.joined(
+            tx,
+            account_id=account_id,
+            group_key=group_key,
+            type=type,
+            status_id=status_id,
+            notification_id=notification_id,
+        )
     if outcome == "filter":
         if type == "mention":
             await _update_request(tx, account_id, from_account_id, status_id, now)
@@ -146,23 +156,41 @@ async def unnotify(
     ]
     if status_id is not None:
         cond.append(notifications.c.status_id == status_id)
-    await tx.execute(notifications.delete().where(*cond))
+    await _delete(tx, account_id, *cond)
+
+
+async def _delete(tx: Transaction, account_id: int, *cond: sa.ColumnElement[bool]) -> None:
+    """Delete the account's notifications that meet `cond`, their groups' counts too."""
+    gone = await tx.fetch_all(
+        notifications.delete()
+        .where(*cond)
+        .returning(notifications.c.group_key, notifications.c.filtered)
+    )
+    await group_counts.removed(tx, account_id, gone)
 
 
 async def do_dismiss_notifications(
     db: Database, account_id: int, notification_id: int | None = None
 ) -> None:
     """Delete one of the account's notifications, or all of them (`notification_id` None)."""
-    cond = [notifications.c.account_id == account_id]
-    if notification_id is not None:
-        cond.append(notifications.c.id == notification_id)
-    await db.execute(notifications.delete().where(*cond))
+    async with db.transaction() as tx:
+        if notification_id is None:
+            await tx.execute(notifications.delete().where(notifications.c.account_id == account_id))
+            await group_counts.cleared(tx, account_id)
+            return
+        await _delete(
+            tx,
+            account_id,
+            notifications.c.account_id == account_id,
+            notifications.c.id == notification_id,
+        )
 
 
 async def do_dismiss_group(db: Database, account_id: int, group_key: str) -> None:
     """Delete every notification of one of the account's groups (a group key as
     `/api/v2/notifications` gives it: `ungrouped-{id}` is that one notification)."""
-    await db.execute(notifications.delete().where(in_group(account_id, group_key)))
+    async with db.transaction() as tx:
+        await _delete(tx, account_id, in_group(account_id, group_key))
 
 
 MAX_MEANINGFUL_COUNT = 100  # a request counts its notifications up to this (as Mastodon)
@@ -242,15 +270,18 @@ async def do_accept_requests(db: Database, account_id: int, request_ids: list[in
             insert_or_ignore(notification_permissions, tx.dialect, "account_id", "from_account_id"),
             [{"account_id": account_id, "from_account_id": s, "created_at": now} for s in senders],
         )
-        await tx.execute(
-            _n.update()
-            .where(
-                _n.c.account_id == account_id,
-                _n.c.from_account_id.in_(senders),
-                _n.c.filtered.is_(True),
-            )
-            .values(filtered=False)
+        held = (
+            _n.c.account_id == account_id,
+            _n.c.from_account_id.in_(senders),
+            _n.c.filtered.is_(True),
         )
+        grouped = await tx.fetch_all(
+            sa.select(_n.c.group_key, _n.c.type, _n.c.status_id, sa.func.count().label("n"))
+            .where(*held, _n.c.group_key.is_not(None))
+            .group_by(_n.c.group_key, _n.c.type, _n.c.status_id)
+        )
+        await tx.execute(_n.update().where(*held).values(filtered=False))
+        await group_counts.let_in(tx, account_id, grouped)
         tx.publish(f"timeline:{account_id}", encode_event(Event(event="notifications_merged")))
     return len(senders)
 

@@ -20,26 +20,17 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from roost.accounts.entities import Account
-from roost.accounts.queries import render_accounts
 from roost.db import Database
 from roost.db.prepared import any_of
 from roost.errors import NotFound
-from roost.notifications.entities import (
-    GroupedNotificationsResults,
-    NotificationGroup,
-    PartialAccountWithAvatar,
-)
+from roost.notifications import group_summary_queries as summary
 from roost.notifications.keys import NO_ID, in_group
 from roost.notifications.queries import shown_to
 from roost.notifications.tables import GROUPABLE_TYPES, NOTIFICATION_TYPES, notifications
-from roost.statuses.entities import Status
-from roost.statuses.renderer import StatusRenderer
-from roost.statuses.visible import Visible
 from roost.timelines.queries import Paging
-from roost.timeutil import iso, utcnow
+from roost.timeutil import utcnow
 
-SAMPLE_ACCOUNTS = 8  # Mastodon's NotificationGroup::SAMPLE_ACCOUNTS_SIZE
+SAMPLE_ACCOUNTS = summary.SAMPLE_ACCOUNTS
 # A page's groups are looked for among this many notifications first (found by the
 # (account_id, id) index), so a page does not read all of someone's notifications; the
 # groups found are those a full read finds as long as they are as many as the page asks
@@ -232,28 +223,42 @@ async def _fill(
     groups: list[Group],
     begin: int,
     end: int,
-    include_filtered: bool = True,
+    include_filtered: bool = False,
 ) -> list[Group]:
     """Counts, samples and page ranges of `groups` (those lost meanwhile are dropped)."""
     keys = [g.key for g in groups if not g.key.startswith("ungrouped-")]
-    data: dict[str, list[Any]] = {}
-    if keys:
-        params = {"me": viewer_id, "now": utcnow(), "keys": keys, "begin": begin, "end": end}
-        for row in await db.fetch_all(_group_data(include_filtered), params):
-            data.setdefault(row.group_key, []).append(row)
+    params = {"me": viewer_id, "now": utcnow(), "begin": begin, "end": end}
+    data: dict[str, tuple[int, int | None, list[Any]]] = {}
+    if not include_filtered:
+        data = await summary.group_data(db, params, keys)
+    elif keys:
+        found: dict[str, list[Any]] = {}
+        for row in await db.fetch_all(_group_data(include_filtered), {**params, "keys": keys}):
+            found.setdefault(row.group_key, []).append(row)
+        data = {k: (rows[0].count, rows[0].page_min, rows) for k, rows in found.items()}
     out = []
     for g in groups:
         if g.key.startswith("ungrouped-"):
             g.most_recent_id, g.sample_ids = g.head.id, [g.head.from_account_id]
             g.page_min_id, g.latest_at = g.head.id, g.head.created_at
-        elif rows := data.get(g.key):
-            g.count, g.most_recent_id, g.latest_at = rows[0].count, rows[0].id, rows[0].created_at
+        elif (got := data.get(g.key)) and got[2]:
+            g.count, g.page_min_id, rows = got
+            g.most_recent_id, g.latest_at = rows[0].id, rows[0].created_at
             g.sample_ids = [r.from_account_id for r in rows]
-            g.page_min_id = rows[0].page_min
         else:
             continue
         out.append(g)
     return out
+
+
+def _by_summary(flt: GroupFilter) -> bool:
+    """Whether `notification_groups` can give this listing's groups: every groupable type
+    grouped, filtered ones left out, from any sender."""
+    return (
+        set(flt.grouped_types) == set(GROUPABLE_TYPES)
+        and not flt.include_filtered
+        and flt.from_account_id is None
+    )
 
 
 async def list_groups(
@@ -266,7 +271,10 @@ async def list_groups(
     hi = paging.max_id if paging.max_id is not None else NO_ID
     newest = paging.min_id is None
     params = _params(viewer_id, flt, -1 if lo is None else lo, hi, paging.limit)
-    found = list(await db.fetch_all(_groups_of(flt, newest), params))
+    if newest and _by_summary(flt):
+        found = await summary.page_heads(db, params, flt.types is not None, bool(flt.exclude_types))
+    else:
+        found = list(await db.fetch_all(_groups_of(flt, newest), params))
     if len(found) < paging.limit and sum(f.seen for f in found) >= WINDOW:
         # Fewer groups than asked for in a full window (a post liked by thousands): there
         # may be more past it; read them all.
@@ -327,73 +335,12 @@ async def count_unread_groups(
 ) -> int:
     """How many groups have notifications newer than `last_read_id` (the notifications
     marker; None: all), counting at most `limit`."""
-    heads = _groups_of(flt, False, whole=False).subquery()
-    counted = sa.select(sa.func.count()).select_from(heads)
     lo = -1 if last_read_id is None else last_read_id
     params = {**_params(viewer_id, flt, lo, NO_ID, limit), "window": NO_ID}
-    return int(await db.scalar(counted, params) or 0)
-
-
-async def render_groups(
-    renderer: StatusRenderer,
-    viewer_id: int,
-    groups: Sequence[Group],
-    *,
-    paginated: bool = True,
-    partial_avatars: bool = False,
-) -> GroupedNotificationsResults:
-    """GroupedNotificationsResults for `groups`, in a fixed number of queries. Groups
-    whose status or every sender can no longer be shown are left out."""
-    accounts = await render_accounts(
-        renderer.db, {i for g in groups for i in g.sample_ids}, renderer.base_url
-    )
-    status_ids = [g.head.status_id for g in groups if g.head.status_id is not None]
-    shown_ids = Visible(viewer_id, status_ids)
-    rendered = {int(s.id): s for s in await renderer.render(shown_ids, "notifications")}
-    out: list[NotificationGroup] = []
-    statuses: dict[str, Status] = {}
-    shown: list[list[Account]] = []
-    for g in groups:
-        sample = [accounts[i] for i in g.sample_ids if i in accounts]
-        status = rendered.get(g.head.status_id) if g.head.status_id is not None else None
-        if not sample or (g.head.status_id is not None and status is None):
-            continue
-        if status is not None:
-            statuses.setdefault(status.id, status)
-        shown.append(sample)
-        out.append(
-            NotificationGroup(
-                group_key=g.key,
-                notifications_count=g.count,
-                type=g.head.type,
-                most_recent_notification_id=g.most_recent_id,
-                sample_account_ids=[a.id for a in sample],
-                page_min_id=str(g.page_min_id) if paginated else None,
-                page_max_id=str(g.most_recent_id) if paginated else None,
-                latest_page_notification_at=(
-                    iso(g.latest_at) if paginated and g.latest_at is not None else None
-                ),
-                status_id=status.id
-                if status is not None and g.head.type in _STATUS_TYPES
-                else None,
-            )
+    if _by_summary(flt):
+        return await summary.count_unread(
+            db, params, flt.types is not None, bool(flt.exclude_types)
         )
-    full = {a.id: a for sample in shown for a in (sample[:1] if partial_avatars else sample)}
-    results = GroupedNotificationsResults(
-        accounts=list(full.values()), statuses=list(statuses.values()), notification_groups=out
-    )
-    if partial_avatars:
-        rest = {a.id: a for sample in shown for a in sample[1:] if a.id not in full}
-        results.partial_accounts = [
-            PartialAccountWithAvatar(
-                id=a.id,
-                acct=a.acct,
-                locked=a.locked,
-                bot=a.bot,
-                url=a.url,
-                avatar=a.avatar,
-                avatar_static=a.avatar_static,
-            )
-            for a in rest.values()
-        ]
-    return results
+    heads = _groups_of(flt, False, whole=False).subquery()
+    counted = sa.select(sa.func.count()).select_from(heads)
+    return int(await db.scalar(counted, params) or 0)

@@ -49,6 +49,43 @@ notifications = sa.Table(
     ),
     sa.Index("ix_notifications_account_id_id", "account_id", "id"),
     sa.Index("ix_notifications_account_id_group_key_id", "account_id", "group_key", "id"),
+    # The notifications no group takes (mentions, polls...), for a page of groups to find
+    # among its own rows without stepping over the thousands a viral post's group holds.
+    sa.Index(
+        "ix_notifications_ungrouped",
+        "account_id",
+        "id",
+        sqlite_where=sa.text("group_key IS NULL"),
+        postgresql_where=sa.text("group_key IS NULL"),
+    ),
+)
+
+# One row per group of notifications that a client sees (not `filtered`): how many it
+# holds and its newest and oldest, kept by every write that adds, removes, files or lets
+# in grouped notifications (notifications.group_counts), so that a page of groups reads a
+# row per group however many notifications it holds (a post 10,000 people liked).
+notification_groups = sa.Table(
+    "notification_groups",
+    metadata,
+    sa.Column(
+        "account_id",
+        sa.BigInteger,
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    sa.Column("group_key", sa.String(64), primary_key=True),
+    sa.Column("type", sa.String(32), nullable=False),
+    sa.Column(
+        "status_id",
+        sa.BigInteger,
+        sa.ForeignKey("statuses.id", ondelete="CASCADE"),
+        nullable=True,
+    ),
+    sa.Column("notifications_count", sa.Integer, nullable=False),
+    sa.Column("latest_id", sa.BigInteger, nullable=False),
+    sa.Column("first_id", sa.BigInteger, nullable=False),
+    sa.Index("ix_notification_groups_account_id_latest_id", "account_id", "latest_id"),
 )
 
 # Types whose notifications are grouped (Mastodon's GROUPABLE_NOTIFICATION_TYPES), and how

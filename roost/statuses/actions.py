@@ -22,7 +22,7 @@ from roost.ids import new_id
 from roost.jobs.queue import enqueue
 from roost.media.attach import detach_media
 from roost.notifications.actions import notify, unnotify
-from roost.notifications.tables import notifications
+from roost.notifications.tables import notification_groups, notifications
 from roost.polls.actions import forget_polls
 from roost.statuses.posting import bump
 from roost.statuses.queries import access_status
@@ -97,7 +97,10 @@ async def _delete_status_rows(tx: Transaction, ids: Sequence[int]) -> None:
     await _forget_quotes(tx, list(ids))
     await forget_direct(tx, list(ids))
     await detach_media(tx, list(ids))
-    for table in (notifications, favourites, bookmarks, pins, mentions, status_tags, status_edits):
+    for table in (
+        notifications, notification_groups, favourites, bookmarks, pins, mentions, status_tags,
+        status_edits,
+    ):  # fmt: skip
         await tx.execute(table.delete().where(table.c.status_id.in_(every)))
     await tx.execute(idempotency_keys.delete().where(idempotency_keys.c.status_id.in_(every)))
     await tx.execute(statuses.delete().where(statuses.c.id.in_(reblog_ids)))

@@ -56,3 +56,38 @@ async def test_existing_notifications_get_their_group_keys(tmp_path: Path) -> No
         7: f"favourite-10-{hour + 12}",
         8: None,
     }
+
+
+async def test_existing_groups_get_their_rows(tmp_path: Path) -> None:
+    """Migration 0026 counts the groups there are: visible grouped notifications only."""
+    path = tmp_path / "old.db"
+    url = normalise_database_url(f"sqlite:///{path}")
+    await upgrade(url, "0025")
+    rows = [  # id, recipient, type, status, group key, filtered
+        (1, 7, "favourite", 10, "favourite-10-5", 0),
+        (2, 7, "favourite", 10, "favourite-10-5", 0),
+        (3, 7, "favourite", 10, "favourite-10-5", 1),  # held back: not counted
+        (4, 7, "follow", None, "follow-5", 0),
+        (5, 7, "mention", 12, None, 0),  # never grouped
+        (6, 8, "favourite", 10, "favourite-10-5", 0),  # another recipient's
+    ]
+    with sqlite3.connect(path) as conn:  # foreign keys are off: no accounts needed
+        conn.executemany(
+            "INSERT INTO notifications (id, account_id, from_account_id, type, status_id,"
+            " created_at, group_key, filtered) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (i, owner, 100 + i, kind, status, "2026-12-01 10:00:00", key, held)
+                for i, owner, kind, status, key, held in rows
+            ],
+        )
+    await upgrade(url, "0026")
+    with sqlite3.connect(path) as conn:
+        found = conn.execute(
+            "SELECT account_id, group_key, type, status_id, notifications_count, latest_id,"
+            " first_id FROM notification_groups ORDER BY account_id, group_key"
+        ).fetchall()
+    assert found == [
+        (7, "favourite-10-5", "favourite", 10, 2, 2, 1),
+        (7, "follow-5", "follow", None, 1, 4, 4),
+        (8, "favourite-10-5", "favourite", 10, 1, 6, 6),
+    ]

@@ -14,6 +14,7 @@ from roost.http.responses import json_response
 from roost.notifications import group_queries as groups
 from roost.notifications.actions import do_dismiss_group
 from roost.notifications.entities import GroupedNotificationsResults
+from roost.notifications.group_render_queries import render_groups
 from roost.timelines.markers import last_read_id
 
 api = Api()
@@ -53,7 +54,7 @@ async def list_groups(req: ApiRequest) -> Response:
     found, ids = await groups.list_groups(
         req.roost.db, req.me_id, paging(req, 40, 80), _filter(req)
     )
-    results = await groups.render_groups(
+    results = await render_groups(
         req.roost.statuses, req.me_id, found, partial_avatars=expand == "partial_avatars"
     )
     return page_response(req, results, ids[0] if ids else None, ids[-1] if ids else None)
@@ -75,7 +76,7 @@ async def unread_count(req: ApiRequest) -> Response:
 async def show_group(req: ApiRequest) -> Response:
     """One notification group, whole."""
     group = await groups.access_group(req.roost.db, req.me_id, _group_key(req))
-    results = await groups.render_groups(req.roost.statuses, req.me_id, [group], paginated=False)
+    results = await render_groups(req.roost.statuses, req.me_id, [group], paginated=False)
     if not results.notification_groups:
         raise NotFound()
     return json_response(results)

@@ -16,7 +16,8 @@ from roost.notifications.actions import (
     do_dismiss_requests,
     do_update_policy,
 )
-from roost.notifications.group_queries import GroupFilter, list_groups, render_groups
+from roost.notifications.group_queries import GroupFilter, list_groups
+from roost.notifications.group_render_queries import render_groups
 from roost.notifications.policy import POLICY_FIELDS
 from roost.timelines.markers import do_save_markers, last_read_id
 from roost.timelines.queries import Paging
