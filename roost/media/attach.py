@@ -115,11 +115,14 @@ async def check_media(
     return rows
 
 
-async def attach_media(tx: Transaction, status_id: int, rows: Sequence[Any]) -> None:
-    """Attach checked media (`check_media`) to a status, in order, and detach what it had
-    and no longer lists (an edit). A file another post took meanwhile makes it Invalid:
+async def attach_media(
+    tx: Transaction, status_id: int, rows: Sequence[Any], *, edit: bool = False
+) -> None:
+    """Attach checked media (`check_media`) to a status, in order, and (an `edit`) detach
+    what it had and no longer lists. A file another post took meanwhile makes it Invalid:
     the caller's transaction then writes nothing."""
-    await tx.execute(_DETACH, [{"p_status": status_id, "keep": [r.id for r in rows]}])
+    if edit:
+        await tx.execute(_DETACH, [{"p_status": status_id, "keep": [r.id for r in rows]}])
     for position, row in enumerate(rows):
         done = await tx.execute(
             _ATTACH, [{"p_id": row.id, "p_status": status_id, "p_position": position}]

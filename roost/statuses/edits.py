@@ -95,7 +95,7 @@ async def do_edit_status(
             )
         )
         if media is not None:
-            await attach_media(tx, status_id, media)
+            await attach_media(tx, status_id, media, edit=True)
         await tx.execute(mentions.delete().where(mentions.c.status_id == status_id))
         if composed.mentioned:
             await tx.execute(
