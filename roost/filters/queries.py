@@ -5,7 +5,7 @@ page shows (`ViewerFilters`)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -16,11 +16,20 @@ from roost.cache import Cache
 from roost.db import Database
 from roost.errors import NotFound
 from roost.filters.entities import Filter, FilterKeyword, FilterStatus, V1Filter
-from roost.filters.matching import ActiveFilter, apply, compile_keywords, hidden_in, marked, matches
+from roost.filters.matching import (
+    ActiveFilter,
+    ActiveFilters,
+    active_filters,
+    apply,
+    compile_keywords,
+    hidden_in,
+    marked,
+    matches,
+)
 from roost.filters.tables import filter_keywords, filter_statuses, filters
 from roost.notifications.entities import Notification
 from roost.statuses.entities import Status
-from roost.statuses.render import MARKER, MARKER_TTL
+from roost.statuses.render import MARKER, MARKER_TTL, is_marker
 from roost.timeutil import iso_or_none, utcnow
 
 FILTERS_TTL = 600.0  # seconds in the shared cache; writes invalidate it
@@ -249,7 +258,7 @@ async def _load(db: Database, owner_id: int) -> list[CachedFilter]:
     return [found[i] for i in sorted(found)]
 
 
-def _compiled(cached: list[CachedFilter]) -> list[ActiveFilter]:
+def _compiled(cached: list[CachedFilter]) -> ActiveFilters:
     out = []
     for c in cached:
         entity = msgspec.to_builtins(
@@ -272,7 +281,7 @@ def _compiled(cached: list[CachedFilter]) -> list[ActiveFilter]:
                 entity=entity,
             )
         )
-    return out
+    return active_filters(out, sorted({k for c in cached for k in c.keywords}))
 
 
 class ViewerFilters:
@@ -281,52 +290,69 @@ class ViewerFilters:
     A page asks the shared cache (one key, no query); on a miss, one query reads the
     viewer's filters, none at all when there are none, and fills it. Every write to a
     viewer's filters invalidates the key (roost.filters.actions). The process also keeps
-    what it compiled, so that a viewer with filters costs no compiling per page, and an
-    emptied cache no query for a few seconds (LOCAL_TTL)."""
+    what it compiled, with the value it was compiled from, so that a viewer with filters
+    costs no compiling per page, and an emptied cache no query for a few seconds
+    (LOCAL_TTL). A copy read from the database under an invalidation's marker is kept with
+    that marker: while the same marker is there, no write has come since (each write
+    leaves its own), so the seconds after a write cost one query, not one per page."""
 
     def __init__(self, db: Database, cache: Cache) -> None:
         self.db = db
         self.cache = cache
-        self._local: dict[int, tuple[float, bytes, list[ActiveFilter]]] = {}
+        self._local: dict[int, tuple[float, bytes, ActiveFilters]] = {}
 
-    async def of(self, viewer_id: int) -> list[ActiveFilter]:
-        """The viewer's filters (expired ones may remain: `matches` skips them)."""
+    async def active(self, viewer_id: int) -> ActiveFilters:
+        """The viewer's filters, compiled (expired ones may remain: `matches` skips them)."""
         key = filters_key(viewer_id)
         raw = (await self.cache.get_many([key]))[0]
         local = self._local.get(viewer_id)
         clock = time.monotonic()
-        if raw is not None and raw != MARKER:
-            if local is not None and local[1] == raw:
-                return local[2]
+        if local is not None and raw is not None and local[1] == raw and raw != MARKER:
+            return local[2]
+        if raw is not None and not is_marker(raw):
             compiled = _compiled(_decode(raw))
         elif raw is None and local is not None and clock - local[0] < LOCAL_TTL:
             return local[2]
         else:
             cached = await _load(self.db, viewer_id)
-            raw_new = _encode(cached)
+            compiled = _compiled(cached)
             if raw is None:  # never over a marker: see roost.statuses.render
-                await self.cache.add_many({key: raw_new}, FILTERS_TTL)
-            raw, compiled = raw_new, _compiled(cached)
+                raw = _encode(cached)
+                await self.cache.add_many({key: raw}, FILTERS_TTL)
         if len(self._local) >= LOCAL_MAX:
             self._local.clear()
         self._local[viewer_id] = (clock, raw, compiled)
         return compiled
 
-    async def apply(self, viewer_id: int, statuses: list[Status], context: str) -> list[Status]:
+    async def of(self, viewer_id: int) -> list[ActiveFilter]:
+        """The viewer's filters (expired ones may remain: `matches` skips them)."""
+        return (await self.active(viewer_id)).filters
+
+    async def apply(
+        self,
+        viewer_id: int,
+        statuses: list[Status],
+        context: str,
+        *,
+        active: ActiveFilters | None = None,
+        texts: Mapping[str, str] | None = None,
+    ) -> list[Status]:
         """`statuses` as `context` (home, notifications, public, thread, account) shows
-        them to the viewer: see roost.filters.matching.apply."""
+        them to the viewer: see roost.filters.matching.apply. `active`: the viewer's
+        filters when already looked up; `texts`: see roost.filters.matching.text_of."""
         if not statuses:
             return statuses
-        active = await self.of(viewer_id)
-        if not active:
+        if active is None:
+            active = await self.active(viewer_id)
+        if not active.filters:
             return statuses
-        return apply(active, statuses, context, viewer_id, utcnow())
+        return apply(active, statuses, context, viewer_id, utcnow(), texts)
 
     async def check(self, viewer_id: int, status: Status) -> tuple[Status, frozenset[str]]:
         """One status with its `filtered` results, and the contexts where a filter hides
         it (live updates: one status for several streams)."""
-        active = await self.of(viewer_id)
-        found = matches(active, status, utcnow()) if active else []
+        active = await self.active(viewer_id)
+        found = matches(active, status, utcnow()) if active.filters else []
         if not found:
             return status, frozenset()
         if (status.reblog or status).account.id == str(viewer_id):

@@ -5,12 +5,15 @@ as msgspec JSON under `s:{id}`; accounts (whose counts change all the time) and 
 viewer's own flags are read fresh on every page. Writes that change a status's rendering
 invalidate its key after commit (`Transaction.invalidate`); an invalidated key holds a
 short-lived marker that a concurrent reader's fill cannot overwrite, so a render started
-before the write can never put the old version back.
+before the write can never put the old version back. Each invalidation leaves a marker of
+its own (`MARKER` and a random suffix): a reader that has read the database under one
+marker knows that no write has committed since while the same marker is there
+(roost.filters.queries keeps its copy of a viewer's filters so).
 """
 
 from __future__ import annotations
 
-import functools
+import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -33,14 +36,15 @@ from roost.media.storage import MediaStorage
 from roost.oauth.tables import apps
 from roost.polls.entities import Poll
 from roost.polls.render import CachedPoll, ballots, for_viewer, polls_by_id
+from roost.statuses.approval import quote_approval
 from roost.statuses.entities import (
     Quote,
-    QuoteApproval,
     Status,
     StatusApplication,
     StatusMention,
     StatusTag,
 )
+from roost.statuses.searchable import searchable_text
 from roost.statuses.tables import (
     mentions,
     status_tags,
@@ -51,7 +55,7 @@ from roost.statuses.viewer_flags import viewer_flags
 from roost.timeutil import iso, iso_or_none, utcnow
 
 STATUS_TTL = 600.0  # seconds; a safety net, invalidation is what keeps entries right
-MARKER = b"-"  # an invalidated key
+MARKER = b"-"  # an invalidated key holds this, then its invalidation's own suffix
 MARKER_TTL = 10.0  # longer than any render takes between its read and its fill
 _STATUS_COLUMNS = [*statuses.c, apps.c.name.label("app_name"), apps.c.website.label("app_website")]
 
@@ -64,6 +68,9 @@ class Core(msgspec.Struct, array_like=True):
     status: Status
     poll: CachedPoll | None = None  # its counts; the viewer's part is added per render
     quote_policy: str = "public"  # who may quote it (public, followers, nobody)
+    # What muted words are searched in (roost.statuses.searchable); None in a core cached
+    # before it was kept.
+    text: str | None = None
 
 
 _encode = msgspec.json.Encoder().encode
@@ -74,9 +81,15 @@ def status_key(status_id: int) -> str:
     return f"s:{status_id}"
 
 
+def is_marker(raw: bytes) -> bool:
+    """Whether a cached value is an invalidation's marker (no cached JSON starts so)."""
+    return raw[:1] == MARKER
+
+
 async def invalidate(cache: Cache, keys: list[str]) -> None:
     """Mark keys invalid (the instance does it with each committed transaction's stale keys)."""
-    await cache.set_many(dict.fromkeys(keys, MARKER), MARKER_TTL)
+    marker = MARKER + secrets.token_hex(8).encode()
+    await cache.set_many(dict.fromkeys(keys, marker), MARKER_TTL)
 
 
 async def render_statuses(
@@ -87,8 +100,11 @@ async def render_statuses(
     cache: Cache,
     quotable: Callable[[list[int]], Awaitable[set[int]]] | None = None,
     storage: MediaStorage | None = None,
+    texts: dict[str, str] | None = None,
 ) -> list[Status]:
     """Status entities for `ids` in that order, with a fixed number of queries however many.
+    With `texts`, each rendered status's (and boosted post's) searchable text is put in it
+    by id, from the cores: what filters match (roost.filters.matching).
 
     Only `StatusRenderer` (roost.statuses.renderer) calls this, with ids the viewer may see.
     Queries: statuses + mentions + tags (+ polls, + media) only for cache misses, accounts, the
@@ -167,6 +183,12 @@ async def render_statuses(
         status = finish(sid, original)
         if status is not None:
             out.append(status)
+    if texts is not None:
+        for core in cores.values():
+            text = core.text
+            if text is None:
+                text = searchable_text(core.status, None if core.poll is None else core.poll.poll)
+            texts[core.status.id] = text
     return out
 
 
@@ -197,34 +219,9 @@ def complete(
         muted=None if anonymous else own[3],
         pinned=None if anonymous or core.account_id != viewer_id else pinned,
         poll=poll,
-        quote_approval=None if reblog is not None else quote_approval(core, viewer_id),
-    )
-
-
-_AUTOMATIC = {"public": ["public"], "followers": ["followers"], "nobody": []}
-
-
-def quote_approval(core: Core, viewer_id: int | None) -> QuoteApproval:
-    """Who may quote the status, and whether the viewer may: its author always; others
-    only a public or unlisted post, as its policy says (a followers-only policy is
-    `unknown` here: telling would cost a query per post)."""
-    policy = core.quote_policy
-    if viewer_id is None:
-        current = "unknown"
-    elif viewer_id == core.account_id:
-        current = "automatic"
-    elif core.status.visibility not in ("public", "unlisted") or policy == "nobody":
-        current = "denied"
-    else:
-        current = "automatic" if policy == "public" else "unknown"
-    return _approval(policy, current)
-
-
-@functools.cache
-def _approval(policy: str, current: str) -> QuoteApproval:
-    """One shared entity per combination (never changed once made: encoded as is)."""
-    return QuoteApproval(
-        automatic=list(_AUTOMATIC.get(policy, [])), manual=[], current_user=current
+        quote_approval=None
+        if reblog is not None
+        else quote_approval(core.quote_policy, core.account_id, core.status.visibility, viewer_id),
     )
 
 
@@ -243,7 +240,7 @@ async def _cached(cache: Cache, ids: list[int]) -> dict[int, Core]:
         return {}
     found = {}
     for sid, raw in zip(ids, await cache.get_many([status_key(i) for i in ids]), strict=True):
-        if raw is not None and raw != MARKER:
+        if raw is not None and not is_marker(raw):
             found[sid] = _decode(raw)
     STATUS_HITS.inc(len(found))
     STATUS_MISSES.inc(len(ids) - len(found))
@@ -350,6 +347,7 @@ def core_of(
         status=status,
         poll=poll,
         quote_policy=row.quote_policy,
+        text=searchable_text(status, None if poll is None else poll.poll),
     )
 
 

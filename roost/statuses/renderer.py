@@ -53,12 +53,18 @@ class StatusRenderer:
         async def quotable(quoted: list[int]) -> set[int]:
             return set(await visible_ids(self.db, viewer_id, quoted))
 
+        active = None
+        if context is not None and viewer_id is not None and ids:
+            active = await self.filters.active(viewer_id)
+        # With filters to apply, the texts they search, from the cached cores: no post's
+        # HTML is parsed per page.
+        texts: dict[str, str] | None = {} if active is not None and active.filters else None
         rendered = await render_statuses(
-            self.db, viewer_id, ids, self.base_url, self.cache, quotable, self.storage
+            self.db, viewer_id, ids, self.base_url, self.cache, quotable, self.storage, texts
         )
-        if context is None or viewer_id is None:
+        if texts is None or context is None or viewer_id is None:
             return rendered
-        return await self.filters.apply(viewer_id, rendered, context)
+        return await self.filters.apply(viewer_id, rendered, context, active=active, texts=texts)
 
     async def visible(
         self, viewer_id: int | None, ids: Sequence[int], *, hide_muted: bool = False
