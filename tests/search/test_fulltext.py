@@ -7,8 +7,10 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+import pytest
 
 from roost.instance import Roost
+from roost.search import fulltext_queries
 from roost.statuses.tables import statuses
 from roost.timeutil import utcnow
 from tests.api.test_graph import act
@@ -138,3 +140,33 @@ async def test_an_edit_is_searchable_at_once_and_opting_out_hides_public_posts(
     assert r.json()["indexable"] is False
     assert await found(client, alice, "fixed") == []
     assert await found(client, bob, "fixed") == [sid]  # one's own posts stay findable
+
+
+async def test_hidden_best_matches_are_passed_over_and_pages_follow_on(
+    client: httpx.AsyncClient, alice: User, bob: User, carol: User,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    # Checked for the viewer a page (and CHECK_SLACK more) at a time: with no slack, the
+    # first check finds only bob's posts, which carol has muted, and the rest is checked.
+    monkeypatch.setattr(fulltext_queries, "CHECK_SLACK", 0)
+    first = await post(client, carol, "Kestrel over the field")
+    second = await post(client, alice, "A kestrel again")
+    for n in range(3):
+        await post(client, bob, f"Kestrel number {n}")
+    await act(client, carol, bob, "mute")
+    assert await found(client, carol, "kestrel", limit="1") == [second]
+    assert await found(client, carol, "kestrel", limit="1", offset="1") == [first]
+    assert await found(client, carol, "kestrel", limit="1", offset="2") == []
+    assert len(await found(client, alice, "kestrel")) == 5
+
+
+async def test_an_old_match_is_found_past_the_newest_posts(
+    client: httpx.AsyncClient, alice: User, bob: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # PostgreSQL looks among the newest FIRST_WINDOW posts first, then further back.
+    monkeypatch.setattr(fulltext_queries, "FIRST_WINDOW", 2)
+    old = await post(client, bob, "An osprey at the lake")
+    for n in range(3):
+        await post(client, bob, f"Nothing to see {n}")
+    assert await found(client, alice, "osprey") == [old]
+    assert await found(client, alice, "ospr") == [old]
