@@ -15,11 +15,11 @@ _COUNTS_TTL = 300.0  # seconds; Mastodon also serves these counts from a cache
 
 
 async def contact_account_id(db: Database) -> int | None:
-    """The first admin's account: the instance's contact."""
+    """The instance's contact: the owner, else the first admin."""
     return await db.scalar(  # type: ignore[no-any-return]  # a BIGINT column or None
         sa.select(users.c.account_id)
-        .where(users.c.admin.is_(True))
-        .order_by(users.c.account_id)
+        .where(users.c.role.in_(("owner", "admin")))
+        .order_by(sa.case((users.c.role == "owner", 0), else_=1), users.c.account_id)
         .limit(1)
     )
 

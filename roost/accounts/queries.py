@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import FromClause
 
-from roost.accounts.entities import Account, CredentialAccount, Field, Preferences, Role, Source
+from roost.accounts.entities import Account, CredentialAccount, Field, Preferences, Source
+from roost.accounts.roles import account_roles, role_entity
 from roost.accounts.tables import accounts, users
 from roost.db import Database
 from roost.db.prepared import any_of
@@ -21,6 +22,14 @@ from roost.graph.tables import follow_requests
 from roost.timeutil import iso, iso_date
 
 ACCOUNT_COLUMNS = list(accounts.c)
+# The local user's staff role beside an accounts row, read in the same statement:
+# Account.roles shows it. NULL for no role (and for an account with no local user).
+ROLE = (
+    sa.select(users.c.role)
+    .where(users.c.account_id == accounts.c.id)
+    .scalar_subquery()
+    .label("role")
+)
 
 
 # The columns an Account entity is made of, but for its counts and last_status_at.
@@ -40,7 +49,7 @@ def account_entity(row: Any, base_url: str) -> Account:
     request's CPU (py-spy), while between two reads of an account usually only its
     counts change. What is returned always matches the row given."""
     key = (row.id, base_url)
-    shape = _shape_of(row)
+    shape = (*_shape_of(row), getattr(row, "role", None))
     made = _MADE.get(key)
     if made is not None and made[0] == shape:
         return msgspec.structs.replace(
@@ -90,6 +99,8 @@ def _account_entity(row: Any, base_url: str) -> Account:
         followers_count=row.followers_count,
         following_count=row.following_count,
         suspended=True if row.suspended_at is not None else None,
+        # Rows read without the role (ROLE) show none.
+        roles=[] if row.suspended_at is not None else account_roles(getattr(row, "role", None)),
     )
 
 
@@ -105,7 +116,7 @@ async def render_accounts(db: Database, ids: Iterable[int], base_url: str) -> di
 
 @functools.cache
 def _shown_accounts() -> sa.Select[Any]:
-    return sa.select(accounts).where(any_of(accounts.c.id, "ids"), account_shown())
+    return sa.select(accounts, ROLE).where(any_of(accounts.c.id, "ids"), account_shown())
 
 
 async def access_account(db: Database, account_id: int) -> Any | None:
@@ -115,7 +126,7 @@ async def access_account(db: Database, account_id: int) -> Any | None:
 
 @functools.cache
 def _shown_account() -> sa.Select[Any]:
-    return sa.select(accounts).where(
+    return sa.select(accounts, ROLE).where(
         accounts.c.id == sa.bindparam("id", type_=sa.BigInteger), account_shown()
     )
 
@@ -124,7 +135,7 @@ async def access_account_by_username(db: Database, username: str) -> Any | None:
     """An account row by username (case-insensitive; `name@this.domain` accepted)."""
     name = username.lstrip("@").split("@", 1)[0].lower()
     return await db.fetch_one(
-        sa.select(accounts).where(
+        sa.select(accounts, ROLE).where(
             accounts.c.username_lower == name, accounts.c.suspended_at.is_(None)
         )
     )
@@ -137,7 +148,7 @@ async def render_credential_account(
     row = await db.fetch_one(
         sa.select(
             *ACCOUNT_COLUMNS,
-            users.c.admin,
+            users.c.role,
             users.c.default_visibility,
             users.c.default_sensitive,
             users.c.default_language,
@@ -166,9 +177,7 @@ async def render_credential_account(
             discoverable=bool(row.discoverable),
             indexable=bool(row.indexable),
         ),
-        role=Role(id="3", name="Admin", color="", permissions="1", highlighted=True)
-        if row.admin
-        else Role(id="-99", name="", color="", permissions="0", highlighted=False),
+        role=role_entity(row.role),
     )
 
 
@@ -203,7 +212,7 @@ async def access_account_by_acct(db: Database, acct: str, domain: str) -> Any:
     if name is None or len(name) > 30:
         raise NotFound()
     row = await db.fetch_one(
-        sa.select(accounts).where(accounts.c.username_lower == name.lower(), account_shown())
+        sa.select(accounts, ROLE).where(accounts.c.username_lower == name.lower(), account_shown())
     )
     if row is None:
         raise NotFound()

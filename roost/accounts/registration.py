@@ -1,5 +1,7 @@
-"""Creating local accounts: the CLI's, and sign-ups through the API and the web (with
-Mastodon's per-field validation errors)."""
+"""Creating local accounts: the operator's (CLI), and sign-ups through the API and the web
+(with Mastodon's per-field validation errors). Reserved names and local-only email domains
+are refused to sign-ups only: the operator makes `admin` with `admin@localhost`, as
+Mastodon's own setup and client libraries' test suites do."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from roost.accounts.passwords import hash_password_async
+from roost.accounts.roles import ADMIN_ROLES, ROLES
 from roost.accounts.tables import accounts, users
 from roost.db import Database, Transaction
 from roost.errors import Invalid
@@ -23,6 +26,10 @@ USERNAME_RE = re.compile(r"^[A-Za-z0-9_]+$")
 
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+# The operator may also give a domain with no dot (`admin@localhost`).
+LOCAL_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s.]+$")
 
 
 LOCALE_RE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?$")
@@ -74,24 +81,27 @@ class NewAccount:
     username: str
 
 
-def username_errors(username: str) -> list[FieldError]:
-    """Usernames: 1-30 letters, digits or underscores; not a reserved word."""
+def username_errors(username: str, *, reserved: bool = True) -> list[FieldError]:
+    """Usernames: 1-30 letters, digits or underscores; not a reserved word (unless
+    `reserved` is False: the operator's own accounts)."""
     if not username:
         return [("username", "ERR_BLANK", "can't be blank")]
     if len(username) > MAX_USERNAME:
         return [("username", "ERR_TOO_LONG", f"is too long (maximum is {MAX_USERNAME} characters)")]
     if not USERNAME_RE.match(username):
         return [("username", "ERR_INVALID", "must contain only letters, numbers and underscores")]
-    if username.lower() in RESERVED_USERNAMES:
+    if reserved and username.lower() in RESERVED_USERNAMES:
         return [("username", "ERR_RESERVED", "is reserved")]
     return []
 
 
-def email_errors(email: str) -> list[FieldError]:
-    """Emails: something@domain.tld, at most 320 characters."""
+def email_errors(email: str, *, local: bool = False) -> list[FieldError]:
+    """Emails: something@domain.tld, at most 320 characters; with `local` (the operator's
+    accounts) also something@host, a domain that only this network knows."""
     if not email:
         return [("email", "ERR_BLANK", "can't be blank")]
-    if len(email) > MAX_EMAIL or not EMAIL_RE.match(email):
+    valid = EMAIL_RE.match(email) or (local and LOCAL_EMAIL_RE.match(email))
+    if len(email) > MAX_EMAIL or not valid:
         return [("email", "ERR_INVALID", "is invalid")]
     return []
 
@@ -131,7 +141,7 @@ async def insert_account(
     username: str,
     email: str,
     password_hash: str,
-    admin: bool = False,
+    role: str | None = None,
     approved: bool = True,
     locale: str = "en",
     reason: str | None = None,
@@ -170,7 +180,8 @@ async def insert_account(
             email=email,
             email_lower=email.lower(),
             password_hash=password_hash,
-            admin=admin,
+            role=role,
+            admin=role in ADMIN_ROLES,  # kept in step for readers from before roles
             approved=approved,
             locale=locale,
             reason=reason,
@@ -187,6 +198,7 @@ async def do_create_account(
     username: str,
     email: str,
     password: str,
+    role: str | None = None,
     admin: bool = False,
     approved: bool = True,
     locale: str = "en",
@@ -194,10 +206,18 @@ async def do_create_account(
     locked: bool = False,
     display_name: str = "",
 ) -> NewAccount:
-    """Create a local account and its user in one transaction; 422 if the name or email is
-    taken or breaks a rule."""
+    """The operator's way to create a local account and its user, in one transaction, with
+    a staff `role` (`admin` is short for role "admin"); 422 if the name or email is taken
+    or breaks a rule. Reserved names and local-only email domains are allowed here."""
     email = email.strip()
-    raise_if(username_errors(username) + email_errors(email) + password_errors(password))
+    role = role or ("admin" if admin else None)
+    if role is not None and role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    raise_if(
+        username_errors(username, reserved=False)
+        + email_errors(email, local=True)
+        + password_errors(password)
+    )
     password_hash = await hash_password_async(password)
     try:
         async with db.transaction() as tx:
@@ -206,7 +226,7 @@ async def do_create_account(
                 username=username,
                 email=email,
                 password_hash=password_hash,
-                admin=admin,
+                role=role,
                 approved=approved,
                 locale=locale,
                 reason=reason,

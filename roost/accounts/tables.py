@@ -51,7 +51,10 @@ users = sa.Table(
     sa.Column("email", sa.String(320), nullable=False),
     sa.Column("email_lower", sa.String(320), nullable=False, unique=True),
     sa.Column("password_hash", sa.String(200), nullable=False),
+    # True for the owner and admin roles: kept in step with `role` (roost.accounts.staff)
+    # for readers from before roles; new code asks `role` (roost.accounts.roles).
     sa.Column("admin", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("role", sa.String(16), nullable=True),  # owner, admin, moderator; NULL: none
     sa.Column("approved", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Column("locale", sa.String(16), nullable=False, server_default="en"),
     sa.Column("reason", sa.Text, nullable=True),  # for ROOST_REGISTRATIONS=approval

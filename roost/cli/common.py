@@ -18,7 +18,10 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-users_app = typer.Typer(help="Manage local accounts.", no_args_is_help=True)
+users_app = typer.Typer(
+    help="Local accounts: create, staff roles, suspend, unsuspend, approve sign-ups.",
+    no_args_is_help=True,
+)
 tokens_app = typer.Typer(help="Issue API tokens.", no_args_is_help=True)
 emoji_app = typer.Typer(help="Manage custom emojis.", no_args_is_help=True)
 search_app = typer.Typer(help="Full-text search of posts.", no_args_is_help=True)
@@ -73,6 +76,17 @@ def run_on_instance(make: Callable[[Roost], Awaitable[T]]) -> T:
     except RoostError as exc:
         console.print(f"[red]Error:[/red] {exc.message}")
         raise typer.Exit(1) from exc
+
+
+def parse_role(choice: str) -> str | None:
+    """A role named on the command line (`none` → None); exit 2 naming the choices."""
+    from roost.accounts.roles import role_key
+
+    try:
+        return role_key(choice)
+    except ValueError as exc:
+        console.print(f"[red]Error:[/red] {exc}")
+        raise typer.Exit(2) from exc
 
 
 def load_settings_as_is() -> Settings:

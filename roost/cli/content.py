@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from roost.cli.common import console, emoji_app, run_on_instance, tokens_app, users_app
+from roost.cli.common import (
+    console,
+    emoji_app,
+    parse_role,
+    run_on_instance,
+    tokens_app,
+    users_app,
+)
 
 if TYPE_CHECKING:
     from roost.instance import Roost
@@ -16,24 +23,31 @@ if TYPE_CHECKING:
 @users_app.command("create")
 def users_create(
     name: Annotated[str, typer.Argument(help="Username (letters, digits, underscores).")],
-    email: Annotated[str, typer.Option(help="Email address.")],
+    email: Annotated[str, typer.Option(help="Email address (admin@localhost will do).")],
     password: Annotated[
         str | None, typer.Option(help="Password; a strong one is generated and printed if omitted.")
     ] = None,
     admin: Annotated[
-        bool, typer.Option("--admin", help="Make the account an administrator.")
+        bool, typer.Option("--admin", help="Make the account an administrator (--role admin).")
     ] = False,
+    role: Annotated[str | None, typer.Option(help="Staff role: owner, admin or moderator.")] = None,
 ) -> None:
-    """Create a local account."""
+    """Create a local account, optionally with a staff role.
+
+    Unlike sign-ups, the operator may use reserved names (admin) and local-only email
+    domains (admin@localhost)."""
     from roost.accounts.registration import do_create_account
 
+    chosen_role = parse_role(role) if role is not None else ("admin" if admin else None)
     chosen = password or secrets.token_urlsafe(15)
 
     async def make(roost: Roost) -> None:
-        await do_create_account(roost.db, username=name, email=email, password=chosen, admin=admin)
+        await do_create_account(
+            roost.db, username=name, email=email, password=chosen, role=chosen_role
+        )
 
     run_on_instance(make)
-    console.print(f"Created account @{name}{' (admin)' if admin else ''}.")
+    console.print(f"Created account @{name}{f' ({chosen_role})' if chosen_role else ''}.")
     if password is None:
         typer.echo(f"Password: {chosen}")
 

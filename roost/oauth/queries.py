@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from roost.accounts.passwords import hash_password_async, verify_password
+from roost.accounts.roles import ADMIN_ROLES, can
 from roost.accounts.tables import accounts, users
 from roost.db import Database
 from roost.oauth.entities import Application, CredentialApplication
@@ -26,7 +27,17 @@ class Viewer:
     account_id: int | None
     app_id: int | None
     scopes: frozenset[str]
-    admin: bool = False
+    role: str | None = None  # the user's staff role (roost.accounts.roles); None: none
+
+    @property
+    def admin(self) -> bool:
+        """Whether the user is an owner or admin."""
+        return self.role in ADMIN_ROLES
+
+    def can(self, permission: str) -> bool:
+        """Whether the user's role grants `permission` (`manage_reports`, ...); an app-only
+        token has none."""
+        return self.account_id is not None and can(self.role, permission)
 
 
 # Revocations are published here so every process drops the token from its cache at once.
@@ -78,7 +89,7 @@ _token_query = (
         tokens.c.account_id,
         tokens.c.app_id,
         tokens.c.scopes,
-        users.c.admin,
+        users.c.role,
         users.c.approved,
         accounts.c.suspended_at,
     )
@@ -107,7 +118,7 @@ async def access_viewer(db: Database, cache: TokenCache, token: str) -> Viewer |
             account_id=row.account_id,
             app_id=row.app_id,
             scopes=frozenset(row.scopes.split()),
-            admin=bool(row.admin),
+            role=row.role,
         )
     cache.put(key, viewer)
     return viewer

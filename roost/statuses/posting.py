@@ -282,7 +282,7 @@ _BUMP_AUTHOR = (
             .where(users.c.account_id == accounts.c.id)
             .scalar_subquery()
             .label(name)
-            for name in ("default_visibility", "default_sensitive", "approved")
+            for name in ("default_visibility", "default_sensitive", "approved", "role")
         ),
         *(
             sa.select(apps.c[name])

@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import sqlalchemy as sa
 
+from roost.accounts.registration import do_create_account
 from roost.accounts.tables import users
 from roost.app import create_app
 from roost.ids import new_id
@@ -201,3 +202,39 @@ async def test_registrations_are_rate_limited_per_ip(
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as other:
         r = await other.post("/api/v1/accounts", data=signup("user5"), headers=headers)
         assert r.status_code == 200, r.text
+
+
+async def test_sign_ups_keep_the_rules_the_operator_may_skip(
+    client: httpx.AsyncClient, roost: Roost
+) -> None:
+    headers = await app_token(roost)
+    # Mastodon's shape, field by field, with several wrong at once (its documentation's
+    # 422 example): a reserved name, a local-only email domain, no agreement at all.
+    r = await post(
+        client,
+        roost,
+        {"username": "admin", "email": "admin@localhost", "password": "correct horse"},
+        headers=headers,
+    )
+    assert r.status_code == 422
+    assert r.json() == {
+        "error": "Validation failed: Username is reserved, Email is invalid, "
+        "Agreement must be accepted",
+        "details": {
+            "username": [{"error": "ERR_RESERVED", "description": "is reserved"}],
+            "email": [{"error": "ERR_INVALID", "description": "is invalid"}],
+            "agreement": [{"error": "ERR_ACCEPTED", "description": "must be accepted"}],
+        },
+    }
+    # The operator's path (`roost users create admin --email admin@localhost --admin`).
+    made = await do_create_account(
+        roost.db, username="admin", email="admin@localhost", password="pw-12345", role="owner"
+    )
+    token = await do_create_token(roost.db, account_id=made.id, app_id=None, scopes="read")
+    r = await client.get(
+        "/api/v1/accounts/verify_credentials",
+        headers={"Authorization": f"Bearer {token.access_token}"},
+    )
+    assert (r.json()["username"], r.json()["role"]["name"]) == ("admin", "Owner")
+    r = await post(client, roost, signup("other", email="ADMIN@localhost"), headers=headers)
+    assert r.json()["details"]["email"] == [{"error": "ERR_INVALID", "description": "is invalid"}]
