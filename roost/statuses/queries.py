@@ -229,11 +229,11 @@ def _access_statement(anonymous: bool) -> sa.Select[Any]:
 
 
 @functools.cache
-def visible_among(anonymous: bool, *, hide_muted: bool) -> sa.Select[Any]:
-    """The ids among those bound as `ids` that the viewer may see (and, with `hide_muted`,
-    has not muted); execute with `timeline_params(viewer_id)` too."""
+def visible_among(anonymous: bool, *, hide_muted: bool, name: str = "ids") -> sa.Select[Any]:
+    """The ids among those bound as `name` that the viewer may see (and, with
+    `hide_muted`, has not muted); execute with `timeline_params(viewer_id)` too."""
     query, s, _ = timeline_unbound(anonymous, hide_muted=hide_muted)
-    return query.where(any_of(s.c.id, "ids"))
+    return query.where(any_of(s.c.id, name))
 
 
 __all__ = [

@@ -14,7 +14,7 @@ marker knows that no write has committed since while the same marker is there
 from __future__ import annotations
 
 import secrets
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import msgspec
@@ -51,7 +51,7 @@ from roost.statuses.tables import (
     statuses,
     tags,
 )
-from roost.statuses.viewer_flags import viewer_flags
+from roost.statuses.viewer_flags import Quotable, viewer_state
 from roost.timeutil import iso, iso_or_none, utcnow
 
 STATUS_TTL = 600.0  # seconds; a safety net, invalidation is what keeps entries right
@@ -98,7 +98,7 @@ async def render_statuses(
     ids: Sequence[int],
     base_url: str,
     cache: Cache,
-    quotable: Callable[[list[int]], Awaitable[set[int]]] | None = None,
+    quotable: Quotable | None = None,
     storage: MediaStorage | None = None,
     texts: dict[str, str] | None = None,
 ) -> list[Status]:
@@ -107,10 +107,10 @@ async def render_statuses(
     by id, from the cores: what filters match (roost.filters.matching).
 
     Only `StatusRenderer` (roost.statuses.renderer) calls this, with ids the viewer may see.
-    Queries: statuses + mentions + tags (+ polls, + media) only for cache misses, accounts, the
-    viewer's own favourites / reblogs / bookmarks / pins, and (when a poll is among them)
-    the viewer's ballots. With `quotable` (which of the quoted posts the viewer may see,
-    one query), each standing quote carries its quoted post, rendered in the same batch.
+    Queries: statuses + mentions + tags (+ polls, + media) only for cache misses, accounts,
+    and one for the viewer's own favourites / reblogs / bookmarks / pins, their ballots in
+    the page's polls and (with `quotable`) which of the quoted posts they may see: each
+    standing quote carries its quoted post, rendered in the same batch.
     """
     if not ids:
         return []
@@ -130,16 +130,18 @@ async def render_statuses(
                 await cache.add_many(fresh, STATUS_TTL)
 
     await load(id_list)
-    seen: set[int] = set()
-    if quotable is not None:
-        wanted = [q for c in cores.values() if (q := _quoted_id(c)) is not None]
-        if wanted:
-            seen = await quotable(wanted)
-            await load(list(seen - cores.keys()))
+    # One query for what the viewer did to these posts, their ballots, and which of the
+    # quoted posts they may see; those are then loaded (from the cache, mostly).
+    wanted = [q for c in cores.values() if (q := _quoted_id(c)) is not None]
+    state = await viewer_state(
+        db, viewer_id, [*cores, *wanted], _poll_ids(cores.values()), wanted, quotable
+    )
+    seen, flags, own_ballots = state.quotable, state.flags, state.ballots
+    if seen - cores.keys():
+        await load(list(seen - cores.keys()))
+        more = [p for p in _poll_ids(cores[i] for i in seen) if p not in own_ballots]
+        own_ballots |= await ballots(db, viewer_id, more)  # a quoted poll: rare
     rendered_accounts = await render_accounts(db, {c.account_id for c in cores.values()}, base_url)
-    flags = await viewer_flags(db, viewer_id, list(cores))
-    poll_ids = [int(c.poll.poll.id) for c in cores.values() if c.poll is not None]
-    own_ballots = await ballots(db, viewer_id, poll_ids)  # no query without a poll
     now = utcnow()
 
     # No closure here may call itself: that cycle kept each page alive for the cyclic GC.
@@ -190,6 +192,10 @@ async def render_statuses(
                 text = searchable_text(core.status, None if core.poll is None else core.poll.poll)
             texts[core.status.id] = text
     return out
+
+
+def _poll_ids(cores: Iterable[Core]) -> list[int]:
+    return [int(c.poll.poll.id) for c in cores if c.poll is not None]
 
 
 def complete(

@@ -17,7 +17,7 @@ from roost.polls.render import for_viewer
 from roost.statuses.edits import access_history, edit_entity
 from roost.statuses.entities import Status, StatusEdit
 from roost.statuses.posting import Posted
-from roost.statuses.queries import access_status, visible_ids
+from roost.statuses.queries import access_status, timeline_params, visible_among, visible_ids
 from roost.statuses.render import (
     complete,
     core_of,
@@ -25,6 +25,7 @@ from roost.statuses.render import (
     render_statuses,
     tag_entity,
 )
+from roost.statuses.viewer_flags import Quotable
 from roost.statuses.visible import Visible
 from roost.timeutil import utcnow
 
@@ -45,14 +46,15 @@ class StatusRenderer:
 
     async def render(self, ids: Visible, context: str | None = None) -> list[Status]:
         """Status entities for `ids` (checked for their viewer), in that order, with a
-        fixed number of queries however many (one more when some quote others). With a
+        fixed number of queries however many (whatever polls and quotes they hold). With a
         filter `context` (home, public, thread, account, notifications), as the viewer's
         filters show them there: see roost.filters.matching.apply."""
         viewer_id = ids.viewer_id
 
-        async def quotable(quoted: list[int]) -> set[int]:
-            return set(await visible_ids(self.db, viewer_id, quoted))
-
+        quotable = Quotable(
+            visible_among(viewer_id is None, hide_muted=False, name="quoted"),
+            timeline_params(viewer_id),
+        )
         active = None
         if context is not None and viewer_id is not None and ids:
             active = await self.filters.active(viewer_id)
