@@ -95,6 +95,9 @@ class OutageCache:
     async def add_many(self, items: Mapping[str, bytes], ttl: float) -> None:
         await self._write(lambda: self.inner.add_many(items, ttl))
 
+    async def swap_many(self, items: Mapping[str, tuple[bytes, bytes]], ttl: float) -> None:
+        await self._write(lambda: self.inner.swap_many(items, ttl))
+
     async def delete_many(self, keys: Sequence[str]) -> None:
         await self._write(lambda: self.inner.delete_many(keys))
 

@@ -19,6 +19,11 @@ class Cache(Protocol):
         """Store values only for keys that hold nothing now (a fill never overwrites an
         invalidation marker: see roost.statuses.render)."""
 
+    async def swap_many(self, items: Mapping[str, tuple[bytes, bytes]], ttl: float) -> None:
+        """For each key, (expected, value): store `value` only where the key still holds
+        `expected` (a fill that read an invalidation's marker replaces that marker, and
+        only it: a newer invalidation's marker stays)."""
+
     async def delete_many(self, keys: Sequence[str]) -> None:
         """Forget keys (invalidation)."""
 

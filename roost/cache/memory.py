@@ -31,6 +31,17 @@ class MemoryCache:
         fresh = {k: v for k, v in items.items() if (e := self._data.get(k)) is None or e[0] <= now}
         await self.set_many(fresh, ttl)
 
+    async def swap_many(self, items: Mapping[str, tuple[bytes, bytes]], ttl: float) -> None:
+        if ttl <= 0:
+            return
+        now = time.monotonic()
+        fresh = {
+            k: value
+            for k, (expected, value) in items.items()
+            if (e := self._data.get(k)) is not None and e[0] > now and e[1] == expected
+        }
+        await self.set_many(fresh, ttl)
+
     async def delete_many(self, keys: Sequence[str]) -> None:
         for key in keys:
             self._data.pop(key, None)

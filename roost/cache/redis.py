@@ -9,6 +9,16 @@ from redis.asyncio import Redis
 
 from roost.redis_client import delete_prefixed
 
+# Each key set to its value only where it still holds the expected one (ARGV: ttl in ms,
+# then expected, value for each key).
+_SWAP = """
+for i, key in ipairs(KEYS) do
+  if redis.call('GET', key) == ARGV[2 * i] then
+    redis.call('SET', key, ARGV[2 * i + 1], 'PX', ARGV[1])
+  end
+end
+"""
+
 
 class RedisCache:
     """Keys live at `{prefix}cache:{key}`, each with its own expiry (PX)."""
@@ -16,6 +26,7 @@ class RedisCache:
     def __init__(self, redis: Redis, *, prefix: str = "roost:") -> None:
         self._redis = redis
         self._ns = f"{prefix}cache:"
+        self._swap = redis.register_script(_SWAP)
 
     async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
         if not keys:
@@ -45,6 +56,15 @@ class RedisCache:
         for key, value in items.items():
             pipe.set(self._ns + key, value, px=ms, nx=True)
         await pipe.execute()
+
+    async def swap_many(self, items: Mapping[str, tuple[bytes, bytes]], ttl: float) -> None:
+        ms = int(ttl * 1000)
+        if not items or ms <= 0:
+            return
+        args: list[bytes | int] = [ms]
+        for expected, value in items.values():
+            args += [expected, value]
+        await self._swap(keys=[self._ns + k for k in items], args=args)
 
     async def delete_many(self, keys: Sequence[str]) -> None:
         if keys:

@@ -116,17 +116,25 @@ async def render_statuses(
         return []
     id_list = list(dict.fromkeys(ids))
     cores: dict[int, Core] = {}
+    markers: dict[int, bytes] = {}  # the invalidation markers read where a core was missing
 
     async def load(wanted: list[int]) -> None:
-        cores.update(await _cached(cache, wanted))
+        cores.update(await _cached(cache, wanted, markers))
         originals = {c.reblog_of_id for c in cores.values() if c.reblog_of_id is not None}
-        cores.update(await _cached(cache, list(originals - cores.keys())))
+        cores.update(await _cached(cache, list(originals - cores.keys()), markers))
         missing = [i for i in [*wanted, *originals] if i not in cores]
         if missing:
             built = await _build(db, missing, base_url, storage)
             cores.update(built)
-            if built:
-                fresh = {status_key(k): _encode(v) for k, v in built.items()}
+            # Read after the marker was: it replaces that marker (and no newer one), so a
+            # post liked every second is not rebuilt by every read until markers expire.
+            swaps = {
+                status_key(k): (markers[k], _encode(v)) for k, v in built.items() if k in markers
+            }
+            fresh = {status_key(k): _encode(v) for k, v in built.items() if k not in markers}
+            if swaps:
+                await cache.swap_many(swaps, STATUS_TTL)
+            if fresh:
                 await cache.add_many(fresh, STATUS_TTL)
 
     await load(id_list)
@@ -241,13 +249,20 @@ def tag_entity(name: str, base_url: str) -> StatusTag:
     return StatusTag(name=name, url=f"{base_url}/tags/{name}")
 
 
-async def _cached(cache: Cache, ids: list[int]) -> dict[int, Core]:
+async def _cached(
+    cache: Cache, ids: list[int], markers: dict[int, bytes] | None = None
+) -> dict[int, Core]:
+    """The cached cores of `ids`; the invalidation markers found put in `markers`."""
     if not ids:
         return {}
     found = {}
     for sid, raw in zip(ids, await cache.get_many([status_key(i) for i in ids]), strict=True):
-        if raw is not None and not is_marker(raw):
+        if raw is None:
+            continue
+        if not is_marker(raw):
             found[sid] = _decode(raw)
+        elif markers is not None:
+            markers[sid] = raw
     STATUS_HITS.inc(len(found))
     STATUS_MISSES.inc(len(ids) - len(found))
     return found

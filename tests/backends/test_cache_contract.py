@@ -73,6 +73,28 @@ async def test_add_many_values_expire_too(cache: Cache) -> None:
     assert await cache.get_many(["k"]) == [None]
 
 
+async def test_swap_many_replaces_only_the_value_it_expects(cache: Cache) -> None:
+    await cache.set_many({"same": b"-m1", "newer": b"-m2", "filled": b"value"}, LONG)
+    await cache.set_many({"expired": b"-m1"}, SHORT)
+    await asyncio.sleep(PAST_SHORT)
+    swaps = dict.fromkeys(("same", "newer", "filled", "expired", "absent"), (b"-m1", b"fill"))
+    await cache.swap_many(swaps, LONG)
+    assert await cache.get_many(["same", "newer", "filled", "expired", "absent"]) == [
+        b"fill", b"-m2", b"value", None, None,
+    ]  # fmt: skip
+    await cache.swap_many({}, LONG)
+    await cache.swap_many({"newer": (b"-m2", b"gone")}, 0)  # a ttl of zero stores nothing
+    assert await cache.get_many(["newer"]) == [b"-m2"]
+
+
+async def test_swapped_values_expire(cache: Cache) -> None:
+    await cache.set_many({"k": b"-m"}, LONG)
+    await cache.swap_many({"k": (b"-m", b"v")}, SHORT)
+    assert await cache.get_many(["k"]) == [b"v"]
+    await asyncio.sleep(PAST_SHORT)
+    assert await cache.get_many(["k"]) == [None]
+
+
 async def test_delete_many(cache: Cache) -> None:
     await cache.set_many({"a": b"1", "b": b"2", "c": b"3"}, LONG)
     await cache.delete_many(["a", "c", "never-set"])

@@ -43,7 +43,8 @@ async def vote(
 
 
 async def end_now(db: Database, poll_id: str) -> None:
-    """Move the poll's deadline into the past, as if its time had run out."""
+    """Move the poll's deadline into the past, as if its time had run out (`db` the
+    instance's, so that its cached post is invalidated)."""
     async with db.transaction() as tx:
         await tx.execute(
             polls.update()
@@ -162,14 +163,14 @@ async def test_multiple_choices(client: httpx.AsyncClient, alice: User, bob: Use
 
 
 async def test_hidden_totals_show_when_the_poll_ends(
-    client: httpx.AsyncClient, alice: User, bob: User, db: Database
+    client: httpx.AsyncClient, roost: Roost, alice: User, bob: User
 ) -> None:
     status = await post_poll(client, alice, ["a", "b"], poll={"hide_totals": True})
     poll_id = status["poll"]["id"]
     poll = (await vote(client, bob, poll_id, 0)).json()
     assert [o["votes_count"] for o in poll["options"]] == [None, None]
     assert poll["votes_count"] == 1
-    await end_now(db, poll_id)
+    await end_now(roost.db, poll_id)
     poll = (await client.get(f"/api/v1/polls/{poll_id}", headers=bob.auth)).json()
     assert poll["expired"] is True
     assert [o["votes_count"] for o in poll["options"]] == [1, 0]

@@ -59,3 +59,22 @@ async def test_home_timeline_query_count_is_fixed(
     # feed page, visibility merge, accounts, viewer flags (+ statuses, mentions, tags if cold)
     assert large_cold <= 7
     assert large_warm <= 4
+
+
+async def test_a_changed_post_is_rebuilt_once_not_by_every_read(
+    client: httpx.AsyncClient, roost: Roost, make_user: MakeUser
+) -> None:
+    """A like invalidates the post's cached render; the next render (here the like's own
+    answer) rebuilds it and puts it back in place of the invalidation's marker, so the
+    reads after cost no status query (a post liked every second is not rebuilt by every
+    reader until the marker expires)."""
+    roost.tokens.ttl = 3600
+    reader, author = await make_user("reader"), await make_user("author")
+    await client.post(f"/api/v1/accounts/{author.id}/follow", headers=reader.auth)
+    r = await client.post("/api/v1/statuses", json={"status": "liked"}, headers=author.auth)
+    warm, _ = await _count_home_queries(client, roost, reader.auth, cold=False)
+    r = await client.post(f"/api/v1/statuses/{r.json()['id']}/favourite", headers=reader.auth)
+    assert r.status_code == 200, r.text
+    before = roost.db.query_count
+    await client.get("/api/v1/timelines/home?limit=20", headers=reader.auth)
+    assert roost.db.query_count - before == warm
