@@ -88,7 +88,7 @@ def conditions(dedupe: bool, with_status: bool) -> sa.Select[Any]:
         .scalar_subquery()
         .label("sender_created_at"),
         sa.exists()
-        .where(users.c.account_id == sender, users.c.admin.is_(True))
+        .where(users.c.account_id == sender, users.c.role.is_not(None))  # any staff role
         .label("sender_staff"),
         sa.exists()
         .where(

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
+from roost.accounts.staff import do_set_role
 from roost.accounts.tables import accounts
 from roost.graph.tables import follows
 from roost.instance import Roost
@@ -268,3 +269,15 @@ async def test_filtered_notifications_are_out_of_lists_and_counts(
     assert found == [("mention", 1), ("favourite", 2)]
     r = await client.get("/api/v1/notifications/policy", headers=alice.auth)
     assert r.json()["summary"] == {"pending_requests_count": 1, "pending_notifications_count": 1}
+
+
+@pytest.mark.parametrize("role", ["moderator", "admin", None])
+async def test_staff_are_never_held_back(
+    client: httpx.AsyncClient, roost: Roost, alice: User, bob: User, role: str | None
+) -> None:
+    """As Mastodon: whoever holds a staff role (a moderator too) reaches everyone with a
+    mention."""
+    await do_set_role(roost.db, bob.id, role)
+    await set_policy(client, alice, for_not_following="filter")
+    await post(client, bob, "@alice hello from the staff")
+    assert (("mention", bob.sid) in await kinds(client, alice)) == (role is not None)
