@@ -20,7 +20,8 @@ from roost.ratelimit.memory import MemoryRateLimiter
 
 @dataclass
 class Backends:
-    feeds: FeedStore
+    feeds: FeedStore  # home feeds
+    list_feeds: FeedStore
     pubsub: PubSub
     cache: Cache
     limiter: RateLimiter
@@ -35,7 +36,10 @@ class Backends:
 def build_backends(settings: Settings, db: Database) -> Backends:
     """The backends `settings` ask for. Redis connections open lazily, on first use."""
     if not settings.redis_url:
-        return Backends(SqlFeedStore(db), MemoryPubSub(), MemoryCache(), MemoryRateLimiter())
+        return Backends(
+            SqlFeedStore(db), SqlFeedStore(db, "list"), MemoryPubSub(), MemoryCache(),
+            MemoryRateLimiter(),
+        )  # fmt: skip
     from roost.cache.redis import RedisCache
     from roost.feeds.redis import RedisFeedStore
     from roost.outage import (
@@ -55,6 +59,7 @@ def build_backends(settings: Settings, db: Database) -> Backends:
     breaker = Breaker()
     return Backends(
         feeds=OutageFeedStore(RedisFeedStore(client, prefix=prefix), breaker),
+        list_feeds=OutageFeedStore(RedisFeedStore(client, prefix=prefix, kind="list"), breaker),
         pubsub=OutagePubSub(RedisPubSub(client, prefix=prefix), breaker),
         cache=OutageCache(RedisCache(client, prefix=prefix), breaker),
         limiter=OutageRateLimiter(RedisRateLimiter(client, prefix=prefix), breaker),

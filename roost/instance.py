@@ -43,6 +43,7 @@ class Roost:
         self.tokens = TokenCache()
         self.backends = build_backends(settings, self.db)
         self.feeds: FeedStore = self.backends.feeds
+        self.list_feeds: FeedStore = self.backends.list_feeds
         self.limiter: RateLimiter = self.backends.limiter
         self.pubsub: PubSub = self.backends.pubsub
         self.cache: Cache = self.backends.cache

@@ -97,6 +97,7 @@ async def roost(db: Database, settings: Settings) -> AsyncIterator[Roost]:
             await tx.execute(sa.delete(table))
     instance = Roost(settings, db)
     await instance.feeds.clear()
+    await instance.list_feeds.clear()
     await instance.cache.clear()
     await instance.limiter.clear()
     instance.worker = Worker(instance)

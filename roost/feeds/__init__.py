@@ -1,4 +1,7 @@
-"""Home feeds behind one Protocol: a SQL table when embedded, Redis sorted sets at scale.
+"""Feeds behind one Protocol: a SQL table when embedded, Redis sorted sets at scale.
+
+Two kinds, each its own store: home feeds (owned by accounts) and list feeds (owned by
+lists; roost.lists.feed). An owner id names a feed within its kind only.
 
 A feed holds (status id, author id) entries, newest first, capped at FEED_CAP (reads never
 return more; the SQL store deletes what falls past the cap on about one push in eight,
@@ -12,9 +15,11 @@ anything.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Literal, Protocol
 
 FEED_CAP = 800  # Twitter's and Mastodon's figure
+
+FeedKind = Literal["home", "list"]
 
 
 class FeedStore(Protocol):

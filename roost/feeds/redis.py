@@ -1,4 +1,6 @@
-"""Home feeds in Redis: one sorted set per owner at `{prefix}feed:{owner_id}`.
+"""Feeds in Redis: one sorted set per owner, at `{prefix}feed:{account_id}` for home feeds
+and `{prefix}listfeed:{list_id}` for list feeds (apart, so that neither kind's `clear` nor
+a scan of one kind's keys meets the other's).
 
 Members are `"{status_id}:{author_id}"` scored by `float(status_id)`. Ids are ~1.2e17, past
 the 2**53 a double holds exactly, so up to 16 neighbouring ids share a score: scores only
@@ -18,10 +20,11 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.commands.core import AsyncScript
 
-from roost.feeds import FEED_CAP
+from roost.feeds import FEED_CAP, FeedKind
 from roost.redis_client import delete_prefixed
 
 SENTINEL = b"0:0"
+NAMESPACES: dict[FeedKind, str] = {"home": "feed:", "list": "listfeed:"}
 CHUNK = 1000  # feeds per script call: a few ms of Redis time, short enough to interleave
 CHUNKS_PER_TRIP = 10
 # Trims ranks 1 .. -(FEED_CAP + 1): everything but the sentinel and the newest FEED_CAP.
@@ -78,9 +81,9 @@ def _status_id(member: bytes) -> int:
 class RedisFeedStore:
     """The FeedStore for a scaled-out instance (see the module docstring for the layout)."""
 
-    def __init__(self, redis: Redis, *, prefix: str = "roost:") -> None:
+    def __init__(self, redis: Redis, *, prefix: str = "roost:", kind: FeedKind = "home") -> None:
         self._redis = redis
-        self._ns = f"{prefix}feed:"
+        self._ns = f"{prefix}{NAMESPACES[kind]}"
         self._push = redis.register_script(PUSH)
         self._remove = redis.register_script(REMOVE)
         self._remove_author = redis.register_script(REMOVE_AUTHOR)

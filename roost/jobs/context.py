@@ -24,6 +24,9 @@ class JobContext(Protocol):
     def feeds(self) -> FeedStore: ...
 
     @property
+    def list_feeds(self) -> FeedStore: ...
+
+    @property
     def pubsub(self) -> PubSub: ...
 
     @property

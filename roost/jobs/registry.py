@@ -17,6 +17,7 @@ BATCH_HANDLERS: dict[str, BatchHandler] = {}
 # Modules that define handlers; imported once by the worker.
 HANDLER_MODULES = (
     "roost.timelines.jobs",
+    "roost.lists.jobs",
     "roost.polls.jobs",
     "roost.scheduled.jobs",
     "roost.media.jobs",

@@ -2,7 +2,9 @@
 Mastodon); unfollowing someone takes them out of one's lists. The members of an exclusive
 list leave the owner's home feed (roost.timelines.home_rule), and come back to it when
 they leave the list or the list stops being exclusive: jobs take their posts out of the
-feed, or put them back."""
+feed, or put them back. Jobs keep each list's own feed in step too (roost.lists.jobs):
+members' posts merged in or taken out, the feed dropped when the list goes or its replies
+policy changes."""
 
 from __future__ import annotations
 
@@ -90,6 +92,8 @@ async def do_update_list(
         )
         if exclusive != bool(current.exclusive):
             await _home_feed_change(tx, owner_id, await _members(tx, list_id), exclusive)
+        if replies_policy != current.replies_policy:
+            await enqueue(tx, "list_feed.drop", {"list": list_id})
 
 
 async def do_delete_list(db: Database, owner_id: int, list_id: int) -> None:
@@ -97,7 +101,9 @@ async def do_delete_list(db: Database, owner_id: int, list_id: int) -> None:
     async with db.transaction() as tx:
         members = await _members(tx, list_id)
         await tx.execute(list_accounts.delete().where(list_accounts.c.list_id == list_id))
+        # Its SQL feed goes with the row (ON DELETE CASCADE); a Redis one by the job.
         await tx.execute(lists.delete().where(lists.c.id == list_id))
+        await enqueue(tx, "list_feed.drop", {"list": list_id})
         if current.exclusive:
             await _home_feed_change(tx, owner_id, members, False)
 
@@ -122,6 +128,7 @@ async def do_add_members(
             insert_or_ignore(list_accounts, tx.dialect, "list_id", "account_id"),
             [{"list_id": list_id, "account_id": a} for a in wanted],
         )
+        await enqueue(tx, "list_feed.merge", {"list": list_id, "authors": wanted})
         if current.exclusive:
             await _home_feed_change(tx, owner_id, wanted, True)
 
@@ -137,15 +144,18 @@ async def do_remove_members(
                 list_accounts.c.account_id.in_(list(account_ids)),
             )
         )
-        if current.exclusive and gone.rowcount:
-            await _home_feed_change(tx, owner_id, list(dict.fromkeys(account_ids)), False)
+        if gone.rowcount:
+            authors = list(dict.fromkeys(account_ids))
+            await enqueue(tx, "list_feed.unmerge", {"lists": [list_id], "authors": authors})
+            if current.exclusive:
+                await _home_feed_change(tx, owner_id, authors, False)
 
 
 async def leave_lists(tx: Transaction, owner_id: int, account_id: int) -> None:
     """`owner_id` stops following `account_id` (in `tx`): out of all of owner's lists."""
     owned = sa.select(lists.c.id).where(lists.c.account_id == owner_id).scalar_subquery()
-    await tx.execute(
-        list_accounts.delete().where(
-            list_accounts.c.account_id == account_id, list_accounts.c.list_id.in_(owned)
-        )
-    )
+    where = sa.and_(list_accounts.c.account_id == account_id, list_accounts.c.list_id.in_(owned))
+    left = list(await tx.scalars(sa.select(list_accounts.c.list_id).where(where)))
+    if left:
+        await tx.execute(list_accounts.delete().where(where))
+        await enqueue(tx, "list_feed.unmerge", {"lists": left, "authors": [account_id]})

@@ -1,5 +1,5 @@
 """Reading lists: one's own only, their members, and a list's timeline (its members' posts
-as the owner's home would show them, filtered by the list's replies policy)."""
+as the owner may see them, filtered by the list's replies policy, read from its feed)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import sqlalchemy as sa
 
 from roost.db import Database
 from roost.errors import NotFound
-from roost.graph.tables import follows
+from roost.feeds import FeedStore
 from roost.lists.entities import List
+from roost.lists.feed import list_feed_ids
 from roost.lists.tables import list_accounts, lists
-from roost.statuses.queries import newest_first, page, timeline_select
 from roost.statuses.visible import Visible
 
 
@@ -80,6 +80,7 @@ async def lists_with_members(db: Database, account_ids: list[int]) -> dict[int, 
 
 async def list_timeline(
     db: Database,
+    feeds: FeedStore,
     owner_id: int,
     list_id: int,
     *,
@@ -90,19 +91,12 @@ async def list_timeline(
 ) -> Visible:
     """The posts (and reposts) of a list's members, newest first, as the owner may see them
     and as its replies policy says: `list`, replies to members (or oneself); `followed`,
-    replies to anyone the owner follows; `none`, no replies but a member's own threads."""
-    row = await access_list(db, owner_id, list_id)
-    query, s, _ = timeline_select(owner_id, hide_muted=True)
-    members = sa.select(list_accounts.c.account_id).where(list_accounts.c.list_id == list_id)
-    query = query.where(s.c.account_id.in_(members))
-    to = s.c.in_reply_to_account_id
-    own_thread = sa.or_(to.is_(None), to == s.c.account_id)
-    if row.replies_policy == "none":
-        query = query.where(own_thread)
-    elif row.replies_policy == "list":
-        query = query.where(sa.or_(own_thread, to == owner_id, to.in_(members)))
-    else:
-        followed = sa.select(follows.c.target_account_id).where(follows.c.account_id == owner_id)
-        query = query.where(sa.or_(own_thread, to == owner_id, to.in_(followed)))
-    paged = page(query, s.c.id, max_id=max_id, since_id=since_id, min_id=min_id, limit=limit)
-    return Visible(owner_id, newest_first(await db.scalars(paged), min_id))
+    replies to anyone the owner follows; `none`, no replies but a member's own threads.
+    Read from the list's feed (`feeds`, the list feed store), rebuilt from SQL if absent
+    (roost.lists.feed)."""
+    await access_list(db, owner_id, list_id)
+    ids = await list_feed_ids(
+        db, feeds, owner_id, list_id, max_id=max_id, since_id=since_id, min_id=min_id,
+        limit=limit,
+    )  # fmt: skip
+    return Visible(owner_id, ids)

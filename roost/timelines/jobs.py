@@ -1,7 +1,8 @@
-"""Background jobs that keep home feeds and live streams in step with writes.
+"""Background jobs that keep home and list feeds and live streams in step with writes.
 
-- `fan_out`: a new status (or boost) into its recipients' feeds, in batches, with an
-  `update` event to each; public posts also go to the public and hashtag streams.
+- `fan_out`: a new status (or boost) into its recipients' home feeds, in batches, with an
+  `update` event to each, and into the feeds of the lists its author is in that want it
+  (roost.lists.feed); public posts also go to the public and hashtag streams.
 - `unfan_out`: a deleted status (and its boosts) out of those feeds, with `delete` events.
 - `feed.merge` / `feed.unmerge`: a followed (unfollowed, blocked) account's posts into
   (out of) one feed; `feed.merge_tag` / `feed.unmerge_tag` (roost.timelines.tag_feed) a
@@ -25,6 +26,7 @@ from roost.accounts.tables import accounts, users
 from roost.graph.tables import follows
 from roost.jobs.context import JobContext
 from roost.jobs.registry import batch_job, job
+from roost.lists.feed import list_targets
 from roost.lists.queries import list_channel, lists_with_members
 from roost.notifications.actions import notify
 from roost.pubsub import Event, encode_event
@@ -147,7 +149,7 @@ async def fan_out_many(ctx: JobContext, payloads: list[dict[str, Any]]) -> None:
     pushes: list[tuple[list[int], int, int]] = []
     events: list[tuple[str, bytes]] = []
     public: list[tuple[Any, Any, bytes]] = []
-    listed: list[tuple[int, bytes]] = []  # (author, event) for the lists the author is in
+    listed: dict[int, tuple[Any, bytes]] = {}  # status id: (status, event), for lists
     for payload in payloads:
         status_id = int(payload["status_id"])
         status = await ctx.db.fetch_one(_STATUS, {"id": status_id})
@@ -175,12 +177,20 @@ async def fan_out_many(ctx: JobContext, payloads: list[dict[str, Any]]) -> None:
         if owners:
             pushes.append((owners, status_id, author_id))
             events += [(f"timeline:{o}", message) for o in owners]
-        if status.visibility != "direct":  # the lists the author is in, live
-            listed.append((author_id, message))
+        listed[status_id] = (status, message)
         public.append((status, original, message))
-    in_lists = await lists_with_members(ctx.db, [a for a, _ in listed])
-    events += [(list_channel(i), m) for a, m in listed for i in in_lists.get(a, ())]
-    await ctx.feeds.push_many(pushes)
+    # The lists the authors are in: the feeds of those that want each post, and the live
+    # streams of all of them but for direct posts. One query for the batch.
+    to_lists: dict[int, list[int]] = {}
+    for row in await list_targets(ctx.db, list(listed)):
+        status, message = listed[row.status_id]
+        if row.wanted:
+            to_lists.setdefault(row.status_id, []).append(row.list_id)
+        if status.visibility != "direct":
+            events.append((list_channel(row.list_id), message))
+    list_pushes = [(ids, sid, listed[sid][0].account_id) for sid, ids in to_lists.items()]
+    # Side by side: on Redis the two round trips overlap (SQLite writes one after the other).
+    await asyncio.gather(ctx.feeds.push_many(pushes), ctx.list_feeds.push_many(list_pushes))
     if events:
         await ctx.pubsub.publish_many(events)
     for status, original, message in public:
@@ -248,6 +258,8 @@ async def unfan_out(ctx: JobContext, payload: dict[str, Any]) -> None:
     async for batch in _followers_of(ctx, authors):
         await ctx.feeds.remove(batch, entries)
         owners_seen += batch
+    in_lists = await lists_with_members(ctx.db, authors)
+    await ctx.list_feeds.remove(sorted({i for ids in in_lists.values() for i in ids}), entries)
     channels = [f"timeline:{o}" for o in dict.fromkeys(owners_seen)]
     if payload.get("public"):
         channels += ["timeline:public", "timeline:public:local"]

@@ -26,10 +26,11 @@ from roost.cache import Cache
 from roost.cache.memory import MemoryCache
 from roost.cache.redis import RedisCache
 from roost.db import Database
-from roost.feeds import FeedStore
+from roost.feeds import FeedKind, FeedStore
 from roost.feeds.redis import RedisFeedStore
 from roost.feeds.sql import SqlFeedStore
 from roost.ids import new_id
+from roost.lists.tables import lists
 from roost.pubsub import PubSub
 from roost.pubsub.memory import MemoryPubSub
 from roost.pubsub.redis import RedisPubSub
@@ -123,14 +124,17 @@ def limiter(request: pytest.FixtureRequest, redis_env: RedisEnv, redis_prefix: s
     return RedisRateLimiter(redis_env.require(), prefix=redis_prefix)
 
 
-@pytest.fixture(params=["sql", "redis"])
+@pytest.fixture(params=["sql", "redis", "sql-list", "redis-list"])
 def feeds(
     request: pytest.FixtureRequest, redis_env: RedisEnv, redis_prefix: str, db: Database
 ) -> FeedStore:
-    if request.param == "sql":
+    """Each store, for home feeds and for list feeds (owners are lists)."""
+    backend, _, kind = str(request.param).partition("-")
+    feed_kind: FeedKind = "list" if kind == "list" else "home"
+    if backend == "sql":
         request.getfixturevalue("roost")  # empties the tables (sync here: it runs the loop)
-        return SqlFeedStore(db)
-    return RedisFeedStore(redis_env.require(), prefix=redis_prefix)
+        return SqlFeedStore(db, feed_kind)
+    return RedisFeedStore(redis_env.require(), prefix=redis_prefix, kind=feed_kind)
 
 
 # Ids a year ahead, handed out consecutively: never met by new_id() during the run, and
@@ -140,10 +144,11 @@ _next_status_id = itertools.count((int(time.time() * 1000) + 365 * 86_400_000) <
 
 class Rows:
     """Owners and statuses for feed tests: real rows for the SQL store, whose foreign keys
-    need them; bare ids for Redis."""
+    need them (accounts, or lists for list feeds); bare ids for Redis."""
 
-    def __init__(self, db: Database | None) -> None:
+    def __init__(self, db: Database | None, kind: FeedKind = "home") -> None:
         self.db = db
+        self.kind = kind
         self._author: int | None = None
 
     async def owners(self, n: int) -> list[int]:
@@ -157,6 +162,10 @@ class Rows:
             ]  # fmt: skip
             async with self.db.transaction() as tx:
                 await tx.execute(sa.insert(accounts), rows)
+                if self.kind == "list":  # each its own list, with the same id
+                    made = [{"id": i, "account_id": i, "title": "l", "created_at": now}
+                            for i in ids]  # fmt: skip
+                    await tx.execute(sa.insert(lists), made)
         return ids
 
     async def statuses(self, n: int, *, start: int | None = None) -> list[int]:
@@ -180,8 +189,11 @@ class Rows:
 
 
 @pytest.fixture
-def rows(feeds: FeedStore, db: Database) -> Rows:
-    return Rows(None if isinstance(feeds, RedisFeedStore) else db)
+def rows(request: pytest.FixtureRequest, feeds: FeedStore, db: Database) -> Rows:
+    kind: FeedKind = (
+        "list" if str(request.node.callspec.params["feeds"]).endswith("list") else "home"
+    )
+    return Rows(None if isinstance(feeds, RedisFeedStore) else db, kind)
 
 
 class Clock:

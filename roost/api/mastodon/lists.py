@@ -105,8 +105,9 @@ async def timeline(req: ApiRequest) -> Response:
     """The posts of a list's members, newest first."""
     p = req.params
     ids = await list_timeline(
-        req.roost.db, req.me_id, req.path_id("list_id"), max_id=p.id("max_id"),
-        since_id=p.id("since_id"), min_id=p.id("min_id"), limit=p.int("limit", 20, lo=1, hi=40),
+        req.roost.db, req.roost.list_feeds, req.me_id, req.path_id("list_id"),
+        max_id=p.id("max_id"), since_id=p.id("since_id"), min_id=p.id("min_id"),
+        limit=p.int("limit", 20, lo=1, hi=40),
     )  # fmt: skip
     found = await req.roost.statuses.render(ids, "home")  # Mastodon's filter context for lists
     return page_response(req, found, ids[0] if ids else None, ids[-1] if ids else None)

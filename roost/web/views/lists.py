@@ -55,8 +55,9 @@ async def list_page(page: Page) -> Response:
     row = await access_list(db, page.me_id, list_id)
     max_id = parse_id(page.request.query_params.get("max_id"))
     ids = await list_timeline(
-        db, page.me_id, list_id, max_id=max_id, since_id=None, min_id=None, limit=PAGE_SIZE
-    )
+        db, page.roost.list_feeds, page.me_id, list_id, max_id=max_id, since_id=None,
+        min_id=None, limit=PAGE_SIZE,
+    )  # fmt: skip
     members = await page.roost.accounts.listed(
         await member_ids(db, page.me_id, list_id, limit=10_000)
     )
