@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from starlette.requests import HTTPConnection, Request
 
 from roost.errors import RateLimited, RoostError
-from roost.oauth.queries import Viewer, access_viewer
+from roost.oauth.queries import Viewer, access_viewer, token_hash
+from roost.timelines.activity import is_due, note_activity
 
 if TYPE_CHECKING:
     from roost.instance import Roost
@@ -44,8 +45,20 @@ async def authenticate(request: HTTPConnection) -> Viewer | None:
         viewer = await access_viewer(roost.db, roost.tokens, token)
         if viewer is None:
             raise RoostError("The access token is invalid", status=401)
+        await notice(roost, viewer, token)
     request.scope["roost.viewer"] = viewer
     return viewer
+
+
+async def notice(roost: Roost, viewer: Viewer, token: str) -> None:
+    """Keep the user's last activity current (about once an hour): someone back from a
+    long absence has their feeds rebuilt (roost.timelines.activity)."""
+    if viewer.account_id is None or not is_due(viewer.active_at):
+        return
+    await note_activity(
+        roost.db, roost.feeds, roost.list_feeds, roost.settings.inactive_days, viewer.account_id
+    )
+    roost.tokens.drop(token_hash(token))  # read again, with the new time, next request
 
 
 async def rate_limit(request: Request, viewer: Viewer | None) -> dict[str, str]:

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import FromClause
 
+from roost.accounts.tables import users
 from roost.db import Database
 from roost.db.dialect import nth_largest_of_groups
 from roost.db.errors import outage_of
@@ -67,10 +69,16 @@ def replies_allowed(list_row: FromClause, s: FromClause) -> ColumnElement[bool]:
 @functools.cache
 def _targets_statement() -> sa.Select[Any]:
     """For each status bound in `ids`, each list its author is in, and whether the status
-    belongs in that list's feed (`wanted`): its replies policy lets it in and the owner
-    may see it (a followers-only post of a member: the owner follows them)."""
+    belongs in that list's feed (`wanted`): its replies policy lets it in, the owner may
+    see it (a followers-only post of a member: the owner follows them), and the owner has
+    been active since `cutoff` (as home: the feeds of someone long away are dropped when
+    they come back, roost.timelines.activity)."""
     s = statuses.alias("s")
-    wanted = sa.and_(replies_allowed(lists, s), visible_to(s, lists.c.account_id))
+    active = sa.exists().where(
+        users.c.account_id == lists.c.account_id,
+        users.c.last_active_at >= sa.bindparam("cutoff", type_=sa.DateTime),
+    )
+    wanted = sa.and_(replies_allowed(lists, s), visible_to(s, lists.c.account_id), active)
     return (
         sa.select(s.c.id.label("status_id"), list_accounts.c.list_id, wanted.label("wanted"))
         .select_from(
@@ -82,12 +90,13 @@ def _targets_statement() -> sa.Select[Any]:
     )
 
 
-async def list_targets(db: Database, status_ids: Sequence[int]) -> Sequence[Any]:
+async def list_targets(db: Database, status_ids: Sequence[int], cutoff: datetime) -> Sequence[Any]:
     """Rows (status_id, list_id, wanted) for the lists the authors of `status_ids` are in
-    (one query for a fan-out batch; none for no statuses)."""
+    (one query for a fan-out batch; none for no statuses); owners inactive since before
+    `cutoff` want nothing."""
     if not status_ids:
         return []
-    return await db.fetch_all(_targets_statement(), {"ids": list(status_ids)})
+    return await db.fetch_all(_targets_statement(), {"ids": list(status_ids), "cutoff": cutoff})
 
 
 async def list_entries_for(

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -28,6 +29,7 @@ class Viewer:
     app_id: int | None
     scopes: frozenset[str]
     role: str | None = None  # the user's staff role (roost.accounts.roles); None: none
+    active_at: datetime | None = None  # the user's last_active_at when the token was read
 
     @property
     def admin(self) -> bool:
@@ -91,6 +93,7 @@ _token_query = (
         tokens.c.scopes,
         users.c.role,
         users.c.approved,
+        users.c.last_active_at,
         accounts.c.suspended_at,
     )
     .select_from(
@@ -119,6 +122,7 @@ async def access_viewer(db: Database, cache: TokenCache, token: str) -> Viewer |
             app_id=row.app_id,
             scopes=frozenset(row.scopes.split()),
             role=row.role,
+            active_at=row.last_active_at,
         )
     cache.put(key, viewer)
     return viewer

@@ -182,7 +182,8 @@ async def fan_out_many(ctx: JobContext, payloads: list[dict[str, Any]]) -> None:
     # The lists the authors are in: the feeds of those that want each post, and the live
     # streams of all of them but for direct posts. One query for the batch.
     to_lists: dict[int, list[int]] = {}
-    for row in await list_targets(ctx.db, list(listed)):
+    cutoff = utcnow() - timedelta(days=ctx.settings.inactive_days)
+    for row in await list_targets(ctx.db, list(listed), cutoff):
         status, message = listed[row.status_id]
         if row.wanted:
             to_lists.setdefault(row.status_id, []).append(row.list_id)

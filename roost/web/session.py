@@ -17,6 +17,7 @@ from typing import Any
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
+from roost.http.auth import notice
 from roost.oauth.queries import Viewer, access_viewer
 
 SESSION_COOKIE = "roost_session"
@@ -76,6 +77,7 @@ async def viewer_from_session(conn: HTTPConnection) -> Viewer | None:
         found = await access_viewer(roost.db, roost.tokens, token)
         if found is not None and found.account_id is not None:
             viewer = found
+            await notice(roost, viewer, token)
     conn.scope[_SCOPE_KEY] = viewer
     return viewer
 
