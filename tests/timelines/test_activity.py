@@ -13,10 +13,11 @@ import sqlalchemy as sa
 from roost.accounts.tables import users
 from roost.instance import Roost
 from roost.timeutil import utcnow
+from tests.api.test_statuses import post
 from tests.conftest import User
 from tests.lists.test_list_feed import add, stored
 from tests.lists.test_lists import new_list
-from tests.timelines.test_fanout import follow, home_ids, post
+from tests.timelines.test_fanout import follow, home_ids
 
 
 async def away(roost: Roost, user: User, days: int) -> None:
@@ -33,7 +34,8 @@ async def last_seen(roost: Roost, user: User) -> timedelta:
     seen = await roost.db.scalar(
         sa.select(users.c.last_active_at).where(users.c.account_id == user.id)
     )
-    return utcnow() - seen
+    ago: timedelta = utcnow() - seen
+    return ago
 
 
 async def test_back_after_two_months_home_and_lists_have_what_was_posted_meanwhile(
