@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -167,6 +168,23 @@ async def _delete(tx: Transaction, account_id: int, *cond: sa.ColumnElement[bool
         .returning(notifications.c.group_key, notifications.c.filtered)
     )
     await group_counts.removed(tx, account_id, gone)
+
+
+async def forget_account(tx: Transaction, account_id: int) -> None:
+    """An account being deleted: its notifications, and those it caused others (their
+    groups' counts brought down), go."""
+    await tx.execute(notifications.delete().where(notifications.c.account_id == account_id))
+    await group_counts.cleared(tx, account_id)
+    gone = await tx.fetch_all(
+        notifications.delete()
+        .where(notifications.c.from_account_id == account_id)
+        .returning(notifications.c.account_id, notifications.c.group_key, notifications.c.filtered)
+    )
+    by_recipient: dict[int, list[Any]] = {}
+    for row in gone:
+        by_recipient.setdefault(int(row.account_id), []).append(row)
+    for recipient, rows in by_recipient.items():
+        await group_counts.removed(tx, recipient, rows)
 
 
 async def do_dismiss_notifications(

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from roost.instance import Roost
 from roost.notifications import group_queries
+from roost.notifications.actions import forget_account
 from roost.notifications.tables import notification_groups, notifications
 from tests.api.test_statuses import post
 from tests.conftest import MakeUser, User
@@ -147,3 +148,18 @@ async def test_pages_read_by_group_rows_are_those_read_from_every_notification(
     by_notifications = await _walk(client, alice, limit)
     assert by_rows == by_notifications
     assert sum(len(p) for p in by_rows[:-2]) > 5  # the likes' group is on several pages
+
+
+async def test_a_deleted_accounts_notifications_leave_the_groups_they_were_in(
+    client: httpx.AsyncClient, roost: Roost, alice: User, bob: User, carol: User
+) -> None:
+    status = await post(client, alice, "liked")
+    for user in (bob, carol):
+        await act(client, user, f"/api/v1/statuses/{status['id']}/favourite")
+        await act(client, user, f"/api/v1/accounts/{alice.id}/follow")
+    await act(client, alice, f"/api/v1/accounts/{bob.id}/follow")
+    async with roost.db.transaction() as tx:
+        await forget_account(tx, bob.id)
+    assert await assert_rows_true(roost) == 2  # alice's likes and follows, carol's each
+    body = (await client.get(V2, headers=alice.auth)).json()
+    assert {g["notifications_count"] for g in body["notification_groups"]} == {1}
