@@ -1,0 +1,1 @@
+"""Moderation: the instance's rules, reports and their handling, and the audit log."""
