@@ -57,6 +57,8 @@ class Settings:
     signup_limit: int = 5
     sign_in_limit: int = 10
     sign_in_account_limit: int = 25
+    # Days between an owner deleting their account and its data being removed.
+    deletion_grace_days: float = 30.0
     # Proxies whose X-Forwarded-For names the client (uvicorn's forwarded_allow_ips).
     trusted_proxies: str = "127.0.0.1"
     # Scheduled backups by the job worker: into this directory (off when unset), every
@@ -140,6 +142,7 @@ class Settings:
             signup_limit=_count(e, "ROOST_SIGNUP_LIMIT", 5),
             sign_in_limit=_count(e, "ROOST_SIGN_IN_LIMIT", 10),
             sign_in_account_limit=_count(e, "ROOST_SIGN_IN_ACCOUNT_LIMIT", 25),
+            deletion_grace_days=float(e.get("ROOST_DELETION_GRACE_DAYS", "30")),
             trusted_proxies=e.get("ROOST_TRUSTED_PROXIES", "127.0.0.1").strip() or "127.0.0.1",
             backup_dir=Path(e["ROOST_BACKUP_DIR"]) if e.get("ROOST_BACKUP_DIR") else None,
             backup_keep=_positive(e, "ROOST_BACKUP_KEEP", 7),

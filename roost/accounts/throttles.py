@@ -5,6 +5,7 @@ ROOST_SIGN_IN_ACCOUNT_LIMIT)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from roost.db import Database
@@ -64,3 +65,24 @@ class Throttles:
             for key, limit, period in keys:
                 await self.limiter.hit(key, limit, period)
         return login
+
+    async def second_factor(
+        self, address: str, account_id: int, check: Callable[[], Awaitable[bool]]
+    ) -> bool:
+        """Run `check` (a two-factor code's verification) unless `address` or the account
+        has used up its failed tries; each failure counts as a failed sign-in. Raises
+        TooManySignIns, without checking, while either has no tries left."""
+        keys = [
+            (f"login:{address}", self.failed_sign_ins_per_address, SIGN_IN_PERIOD),
+            (f"login-code:{account_id}", self.failed_sign_ins_per_account,
+             ACCOUNT_SIGN_IN_PERIOD),
+        ]  # fmt: skip
+        keys = [k for k in keys if k[1]]
+        for key, limit, period in keys:
+            if (await self.limiter.hit(key, limit, period, cost=0)).remaining == 0:
+                raise TooManySignIns("Too many failed sign-in attempts; try again later")
+        if await check():
+            return True
+        for key, limit, period in keys:
+            await self.limiter.hit(key, limit, period)
+        return False

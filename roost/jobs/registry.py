@@ -23,6 +23,8 @@ HANDLER_MODULES = (
     "roost.media.jobs",
     "roost.push.jobs",
     "roost.cards.jobs",
+    "roost.portability.jobs",
+    "roost.security.jobs",
 )
 
 

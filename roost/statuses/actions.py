@@ -316,3 +316,51 @@ async def _remove_interaction(
         table.delete().where(table.c.account_id == account_id, table.c.status_id == status_id)
     )
     return bool(result.rowcount)
+
+
+async def do_delete_account_statuses(db: Database, account_id: int, limit: int = 100) -> int:
+    """Delete a batch of an account's statuses, newest first, its reblogs included, with
+    what `do_delete_status` and `do_unreblog` do to counts, feeds, notifications and media
+    (an account being deleted). Returns how many went; 0 once none are left."""
+    async with db.transaction() as tx:
+        rows = await tx.fetch_all(
+            sa.select(statuses.c.id, statuses.c.reblog_of_id, statuses.c.in_reply_to_id)
+            .where(statuses.c.account_id == account_id)
+            .order_by(statuses.c.id.desc())
+            .limit(limit)
+        )
+        if not rows:
+            return 0
+        originals = [r.id for r in rows if r.reblog_of_id is None]
+        rebloggers = await tx.fetch_all(
+            sa.select(statuses.c.account_id, sa.func.count().label("n"))
+            .where(statuses.c.reblog_of_id.in_(originals), statuses.c.account_id != account_id)
+            .group_by(statuses.c.account_id)
+        )
+        for r in rebloggers:
+            await bump(tx, accounts, r.account_id, "statuses_count", -r.n)
+        await _delete_status_rows(tx, [r.id for r in rows])
+        for r in rows:  # a bump of a row deleted meanwhile changes nothing
+            if r.reblog_of_id is not None:
+                await bump(tx, statuses, r.reblog_of_id, "reblogs_count", -1)
+            elif r.in_reply_to_id is not None:
+                await bump(tx, statuses, r.in_reply_to_id, "replies_count", -1)
+        await bump(tx, accounts, account_id, "statuses_count", -len(rows))
+    return len(rows)
+
+
+async def do_forget_favourites(db: Database, account_id: int, limit: int = 500) -> int:
+    """Remove a batch of an account's favourites, with the counts they added (an account
+    being deleted). Returns how many went; 0 once none are left."""
+    async with db.transaction() as tx:
+        rows = await tx.fetch_all(
+            sa.select(favourites.c.id, favourites.c.status_id)
+            .where(favourites.c.account_id == account_id)
+            .limit(limit)
+        )
+        if not rows:
+            return 0
+        await tx.execute(favourites.delete().where(favourites.c.id.in_([r.id for r in rows])))
+        for r in rows:
+            await bump(tx, statuses, r.status_id, "favourites_count", -1)
+    return len(rows)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
+from roost.announcements.queries import access_announcements, reaction_count
 from roost.conversations.queries import access_conversation, render_conversations
 from roost.errors import NotFound
 from roost.monitoring.metrics import STREAMING_CONNECTIONS
@@ -192,7 +193,28 @@ class Listener:
             out = [Message(s.label, "notifications_merged", "1") for s in wanted]
         elif event.event == "filters_changed":
             out = [Message(s.label, "filters_changed", None) for s in streams if s.filters]
+        elif event.event.startswith("announcement"):
+            wanted = [s for s in streams if s.announcements]
+            shown = await self._announcement(event) if wanted else None
+            if shown is not None:
+                out = [Message(s.label, event.event, shown) for s in wanted]
         return out
+
+    async def _announcement(self, event: Event) -> str | None:
+        """`announcement` (rendered for the viewer), `announcement.reaction` (its new
+        count) or `announcement.delete` (the id), as Mastodon's streams send them."""
+        raw_id, _, name = event.id.partition(" ")
+        if not (raw_id.isascii() and raw_id.isdigit()) or self.viewer_id is None:
+            return None
+        if event.event == "announcement.delete":
+            return raw_id
+        if event.event == "announcement.reaction" and name:
+            count = await reaction_count(self.roost.db, int(raw_id), name)
+            return _encoder.encode(count).decode()
+        if event.event == "announcement":
+            found = await access_announcements(self.roost.db, self.viewer_id, int(raw_id))
+            return _encoder.encode(found[0]).decode() if found else None
+        return None
 
     async def _status(self, raw_id: str) -> Status | None:
         """The status as the viewer's timelines would show it, or None if they would not."""

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from roost.announcements.actions import CHANNEL as ANNOUNCEMENTS_CHANNEL
 from roost.lists.queries import list_channel
 from roost.oauth.queries import Viewer
 from roost.oauth.scopes import scope_allows
@@ -42,6 +43,7 @@ class Stream:
     filters: bool = False  # filters_changed events
     conversations: bool = False  # conversation events (direct messages)
     only_media: bool = False
+    announcements: bool = False  # announcement, announcement.reaction, announcement.delete
 
     @property
     def key(self) -> tuple[str, tuple[str, ...]]:
@@ -90,11 +92,12 @@ def resolve_stream(viewer: Viewer, name: Any, params: Mapping[str, Any]) -> Stre
         return Stream(
             name=name,
             label=(name,),
-            channels=(user_channel(account_id),),
+            channels=(user_channel(account_id), ANNOUNCEMENTS_CHANNEL),
             statuses="visible",
             notifications=scope_allows(viewer.scopes, "read:notifications"),
             filters=True,
             conversations=True,
+            announcements=True,
         )
     if name == "user:notification":
         return Stream(

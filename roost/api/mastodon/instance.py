@@ -8,10 +8,13 @@ import msgspec
 from starlette.responses import Response
 
 from roost import MASTODON_VERSION, __version__
+from roost.about.queries import has_terms
 from roost.accounts.entities import Account
 from roost.api.http import Api, ApiRequest
 from roost.http.responses import json_response
 from roost.media import limits as media_limits
+from roost.moderation.entities import Rule
+from roost.moderation.rules import current_rules
 from roost.polls import entities as polls
 from roost.statistics import contact_account_id, instance_counts
 
@@ -37,7 +40,7 @@ class V1Instance(msgspec.Struct, kw_only=True):
     invites_enabled: bool
     configuration: dict[str, dict[str, Any]]
     contact_account: Account | None
-    rules: list[dict[str, str]]
+    rules: list[Rule]
 
 
 class Instance(msgspec.Struct, kw_only=True):
@@ -54,7 +57,7 @@ class Instance(msgspec.Struct, kw_only=True):
     registrations: dict[str, Any]
     api_versions: dict[str, int]
     contact: dict[str, Any]
-    rules: list[dict[str, str]]
+    rules: list[Rule]
 
 
 def _configuration(req: ApiRequest) -> dict[str, dict[str, Any]]:
@@ -121,7 +124,7 @@ async def instance_v1(req: ApiRequest) -> Response:
             invites_enabled=False,
             configuration=_configuration(req),
             contact_account=await _contact(req),
-            rules=[],
+            rules=await current_rules(req.roost.db),
         )
     )
 
@@ -133,6 +136,11 @@ async def instance_v2(req: ApiRequest) -> Response:
     user_count, _ = await _counts(req)
     config = _configuration(req)
     config["accounts"]["max_display_name_length"] = 30
+    config["urls"].update(  # Mastodon 4.4+: where the instance's own pages are
+        about=f"{s.base_url}/about",
+        privacy_policy=f"{s.base_url}/privacy-policy",
+        terms_of_service=f"{s.base_url}/terms" if await has_terms(req.roost.db) else None,
+    )
     return json_response(
         Instance(
             domain=s.domain,
@@ -153,6 +161,6 @@ async def instance_v2(req: ApiRequest) -> Response:
             },
             api_versions={"mastodon": 6},
             contact={"email": s.contact_email, "account": await _contact(req)},
-            rules=[],
+            rules=await current_rules(req.roost.db),
         )
     )

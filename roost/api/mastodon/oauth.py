@@ -34,6 +34,7 @@ from roost.oauth.actions import (
 )
 from roost.oauth.entities import Token
 from roost.oauth.queries import OAuthApp, authenticate_client
+from roost.security.two_factor import two_factor_enabled
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
@@ -94,6 +95,9 @@ async def _password_grant(roost: Roost, request: Request, app: OAuthApp, p: Para
         raise OAuthError("temporarily_unavailable", exc.message, 429) from exc
     if login is None:
         raise invalid_grant("Wrong username, email or password")
+    if await two_factor_enabled(roost.db, login.account_id):
+        # As Mastodon: the password grant has no step for a code, so it is refused.
+        raise invalid_grant("This account requires two-factor authentication")
     return await do_password_token(roost.db, app=app, login=login, scope=p.str("scope"))
 
 

@@ -9,7 +9,9 @@ from roost.accounts.registration import ValidationFailed, do_register
 from roost.accounts.throttles import TooManySignIns
 from roost.errors import RoostError
 from roost.http.auth import client_ip
+from roost.moderation.rules import current_rules
 from roost.oauth.actions import login_problem
+from roost.security.two_factor import two_factor_enabled
 from roost.web.i18n import LOCALES, N_
 from roost.web.render import (
     Page,
@@ -28,6 +30,7 @@ from roost.web.session import (
     set_language,
     set_session,
 )
+from roost.web.views.sign_in_code import code_form, code_submit
 
 # Per-field messages for the codes of accounts.actions.ValidationFailed.
 FIELD_ERRORS = {
@@ -82,6 +85,8 @@ async def login_page(page: Page) -> Response:
 async def login_submit(page: Page) -> Response:
     """POST /login: check the password (rate-limited per IP) and start a session."""
     form = await read_form(page)
+    if form.get("ticket"):
+        return await code_submit(page, form)
     name = form_str(page, form, "username", max_len=320).strip()
     password = form_str(page, form, "password", max_len=1000)
     target = safe_next(form_str(page, form, "next", max_len=2000))
@@ -101,6 +106,8 @@ async def login_submit(page: Page) -> Response:
             else page._("This account is still waiting for approval by the moderators.")
         )
         return _login_form(page, status=403, error=error, login=name)
+    if await two_factor_enabled(roost.db, login.account_id):
+        return code_form(page, login.account_id, target)
     token, locale = await do_start_web_session(page.roost.db, login.account_id, SESSION_SCOPES)
     response = redirect(target)
     set_session(page.request, response, token.access_token)
@@ -122,7 +129,7 @@ async def logout(page: Page) -> Response:
     return response
 
 
-def _signup_form(
+async def _signup_form(
     page: Page,
     *,
     status: int = 200,
@@ -136,6 +143,7 @@ def _signup_form(
         errors=errors or {},
         values=values or {"username": "", "email": "", "reason": ""},
         registrations=page.roost.settings.registrations,
+        rules=await current_rules(page.roost.db),
     )
 
 
@@ -145,7 +153,7 @@ async def signup_page(page: Page) -> Response:
     if page.viewer is not None:
         return redirect("/")
     status = 403 if page.roost.settings.registrations == "closed" else 200
-    return _signup_form(page, status=status)
+    return await _signup_form(page, status=status)
 
 
 @form_view(login=False)
@@ -153,7 +161,7 @@ async def signup_submit(page: Page) -> Response:
     """POST /signup: create the account and sign in (or wait for approval)."""
     settings = page.roost.settings
     if settings.registrations == "closed":
-        return _signup_form(page, status=403)
+        return await _signup_form(page, status=403)
     form = await read_form(page)
     values = {
         "username": form_str(page, form, "username", max_len=100).strip(),
@@ -178,7 +186,7 @@ async def signup_submit(page: Page) -> Response:
             fallback_scopes=SESSION_SCOPES,
         )
     except ValidationFailed as exc:
-        return _signup_form(page, status=422, errors=field_errors(page, exc), values=values)
+        return await _signup_form(page, status=422, errors=field_errors(page, exc), values=values)
     if settings.registrations == "approval":
         return render(
             page,

@@ -25,6 +25,8 @@ from roost.oauth.actions import PKCE_RE, do_create_code, login_problem
 from roost.oauth.apps import OOB_URI, SCHEME_RE
 from roost.oauth.queries import OAuthApp, access_client
 from roost.oauth.scopes import covers_all, parse_scopes, unknown_scopes
+from roost.security.tickets import make_ticket, read_ticket
+from roost.security.two_factor import do_check_code, two_factor_enabled
 from roost.web.csrf import check_csrf, csrf_token, issue_csrf
 from roost.web.render import env
 from roost.web.session import viewer_from_session
@@ -197,6 +199,7 @@ def _form(
     error: str = "",
     login: str = "",
     session_user: str = "",
+    ticket: str = "",
 ) -> HTMLResponse:
     return _page(
         request,
@@ -211,6 +214,7 @@ def _form(
         error=error,
         login=login,
         session_user=session_user,
+        ticket=ticket,
     )
 
 
@@ -284,6 +288,8 @@ async def authorize_submit(request: Request) -> Response:
         return _respond(
             request, auth, error="access_denied", error_description="The user denied the request."
         )
+    if data.get("ticket"):
+        return await _second_factor(request, auth, data)
     session = await _session_account(request)
     if session is not None and not data.get("password"):
         return await _grant_code(request, auth, session[0])
@@ -299,7 +305,35 @@ async def authorize_submit(request: Request) -> Response:
     problem = login_problem(login)
     if problem:
         return _form(request, auth, status=403, error=problem, login=name)
+    if await two_factor_enabled(roost.db, login.account_id):
+        return _code_form(request, auth, login.account_id)
     return await _grant_code(request, auth, login.account_id)
+
+
+def _code_form(request: Request, auth: AuthRequest, account_id: int, **kw: Any) -> HTMLResponse:
+    """The password was right; two-factor sign-in is on: ask for the code."""
+    ticket = make_ticket(instance_of(request).settings.secret_key, account_id)
+    return _form(request, auth, ticket=ticket, **kw)
+
+
+async def _second_factor(request: Request, auth: AuthRequest, data: dict[str, str]) -> Response:
+    """The code after the password: throttled as sign-ins are, each code works once."""
+    roost = instance_of(request)
+    account_id = read_ticket(roost.settings.secret_key, data["ticket"])
+    if account_id is None:
+        return _form(request, auth, status=422, error="The sign-in expired. Please start again.")
+    code = data.get("code", "")[:64]
+    try:
+        ok = await roost.throttles.second_factor(
+            client_ip(request), account_id, lambda: do_check_code(roost.db, account_id, code)
+        )
+    except TooManySignIns:
+        error = "Too many failed sign-in attempts. Please wait a few minutes and try again."
+        return _code_form(request, auth, account_id, status=429, error=error)
+    if not ok:
+        error = "This code is wrong or was already used. Wait for the next code."
+        return _code_form(request, auth, account_id, status=422, error=error)
+    return await _grant_code(request, auth, account_id)
 
 
 async def _grant_code(request: Request, auth: AuthRequest, account_id: int) -> Response:

@@ -12,6 +12,7 @@ from roost.statuses.entities import Status
 from roost.statuses.visible import Visible
 from roost.timelines import queries as tl
 from roost.web.render import Page, page_view, parse_id, render
+from roost.web.views.announcements import QUICK_REACTIONS, unread_announcements
 from roost.web.views.filters import shown_warnings
 
 PAGE_SIZE = 20
@@ -66,6 +67,8 @@ async def home(page: Page) -> Response:
         statuses=statuses,
         older=older_link(page, ids),
         stream="home",
+        announcements=await unread_announcements(page) if paging.max_id is None else [],
+        quick_reactions=QUICK_REACTIONS,
     )
 
 
