@@ -44,6 +44,7 @@ def test_attach_an_image_with_alt_text_and_post_it(
     sign_in(page, me.name)
     add = page.get_by_role("button", name="Add images or a video").first
     expect(add).to_be_visible()
+    expect(page.locator("[data-compose-media][data-ready]")).to_have_count(1)
     files = [_file("kept.png", (300, 200)), _file("dropped.png", (120, 120))]
     answers: list[Response] = []
     page.on("response", lambda r: answers.append(r) if r.url.endswith("/uploads") else None)
@@ -109,6 +110,7 @@ def _why_no_upload(page: Page, server: Server, answers: list[Response]) -> str:
 @pytest.mark.parametrize("look", [DESKTOP_LIGHT], indirect=True, ids=lambda look: look.name)
 def test_a_file_that_is_no_image_says_why(page: Page, people: People, look: Look) -> None:
     sign_in(page, people.new("notimage").name)
+    expect(page.locator("[data-compose-media][data-ready]")).to_have_count(1)
     not_an_image: FilePayload = {"name": "page.png", "mimeType": "image/png",
                                  "buffer": b"<html></html>"}  # fmt: skip
     page.locator("#compose-media-file").set_input_files([not_an_image])

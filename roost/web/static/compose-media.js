@@ -149,6 +149,8 @@
         show(box.dataset.wait);
       }
     });
+    // Files chosen before this script ran (a slow page) are not lost.
+    if (input.files && input.files.length) input.dispatchEvent(new Event("change"));
   }
 
   function start() { document.querySelectorAll("[data-compose-media]").forEach(setup); }
