@@ -145,6 +145,36 @@ def _larger_runs(results: dict[str, Any], source: str) -> list[str]:
     ]
 
 
+def _quick_runs_since(results: dict[str, Any], source: str) -> list[str]:
+    """Quick runs (`make bench-quick`) made after this run, each endpoint's figures: what
+    changed since, measured at the quick run's smaller size with its own ceiling."""
+    if results["mode"] == "quick":
+        return []
+    rows = []
+    for f in sorted((ROOT / "bench" / "results").glob("*-quick.json")):
+        other = json.loads(f.read_text())
+        if f.name == Path(source).name or other["started_at"] <= results["started_at"]:
+            continue
+        run = f"`{f.name}` ({other['git']['commit'][:7]})"
+        for b, r in other.get("backends", {}).items():
+            posts = max((s["posts"] for s in r.get("scaling", [])), default=0)
+            for key, label in ENDPOINTS:
+                e = r.get("endpoints", {}).get(key)
+                if e:
+                    ratio = f"{e['ratio']:.2f}" if e.get("ratio") is not None else "—"
+                    cells = [e["p50_ms"], e["p99_ms"], f"{posts:,}"]
+                    rows.append([label, b, f"{e['rps']:,.0f}", ratio, *cells, run])
+    if not rows:
+        return []
+    head = ["endpoint", "backend", "req/s", "÷ ceiling", "p50 ms", "p99 ms", "posts", "run"]
+    return [
+        "Quick runs since this one (smaller data, each with the ceiling of its own run):",
+        "",
+        _table(head, rows),
+        "",
+    ]
+
+
 def _size(n: int) -> str:
     return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.0f} kB"
 
@@ -281,6 +311,7 @@ def markdown(results: dict[str, Any], source: str) -> str:
         "",
     ]
     out += _larger_runs(results, source)
+    out += _quick_runs_since(results, source)
     out += ["## Fan-out", "", "![Fan-out time against followers](benchmarks/fanout.png)", ""]
     rows = [
         [
