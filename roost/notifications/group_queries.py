@@ -99,15 +99,6 @@ def _key(grouped: tuple[str, ...]) -> sa.ColumnElement[str]:
     return sa.func.coalesce(sa.case((_n.c.type.in_(names), _n.c.group_key)), ungrouped)
 
 
-def _shown(include_filtered: bool) -> sa.ColumnElement[bool]:
-    """`shown_to` the viewer bound as `me`, mutes as of `now`; not filtered unless
-    `include_filtered`."""
-    shown = shown_to(
-        sa.bindparam("me", type_=sa.BigInteger), sa.bindparam("now", type_=sa.DateTime)
-    )
-    return shown if include_filtered else sa.and_(shown, _n.c.filtered.is_(False))
-
-
 @functools.cache
 def _group_heads(
     grouped: tuple[str, ...],
@@ -121,14 +112,11 @@ def _group_heads(
     ids between `lo` and `hi` (exclusive), from the newest (`newest`) or the oldest: each
     group's key, the id of its first notification there, and how many it has there."""
     conds = [
-        _shown(include_filtered),
+        summary.shown(include_filtered),
         _n.c.id > sa.bindparam("lo", type_=sa.BigInteger),
         _n.c.id < sa.bindparam("hi", type_=sa.BigInteger),
+        *summary.typed(_n.c.type, types, exclude),
     ]
-    if types:
-        conds.append(any_of(_n.c.type, "types", text=True))
-    if exclude:
-        conds.append(~any_of(_n.c.type, "exclude", text=True))
     if sender:
         conds.append(_n.c.from_account_id == sa.bindparam("sender", type_=sa.BigInteger))
     rows = (
@@ -208,7 +196,7 @@ def _group_data(include_filtered: bool) -> sa.Select[Any]:
             .label("page_min"),
         )
         .where(
-            _shown(include_filtered),
+            summary.shown(include_filtered),
             any_of(key, "keys", text=True),
             _n.c.id <= sa.bindparam("end", type_=sa.BigInteger),
         )

@@ -35,11 +35,16 @@ _HI = sa.bindparam("hi", type_=sa.BigInteger)
 _LIMIT = sa.bindparam("limit", type_=sa.Integer)
 
 
-def _shown() -> sa.ColumnElement[bool]:
-    return sa.and_(shown_to(_ME, sa.bindparam("now", type_=sa.DateTime)), _n.c.filtered.is_(False))
+def shown(include_filtered: bool = False) -> sa.ColumnElement[bool]:
+    """`shown_to` the viewer bound as `me`, mutes as of `now`; not filtered unless
+    `include_filtered`."""
+    visible = shown_to(_ME, sa.bindparam("now", type_=sa.DateTime))
+    return visible if include_filtered else sa.and_(visible, _n.c.filtered.is_(False))
 
 
-def _typed(column: sa.ColumnElement[str], types: bool, exclude: bool) -> list[Any]:
+def typed(column: sa.ColumnElement[str], types: bool, exclude: bool) -> list[Any]:
+    """Conditions on a notification type `column`: one of those bound as `types`, none of
+    those bound as `exclude` (each only when asked for)."""
     conds = []
     if types:
         conds.append(any_of(column, "types", text=True))
@@ -73,7 +78,7 @@ def _heads(types: bool, exclude: bool) -> sa.Select[Any]:
             _g.c.account_id == _ME,
             _g.c.latest_id < _HI,
             _g.c.latest_id > _LO,
-            *_typed(_g.c.type, types, exclude),
+            *typed(_g.c.type, types, exclude),
         )
         .order_by(_g.c.latest_id.desc())
         .limit(_LIMIT)
@@ -87,8 +92,8 @@ def _heads(types: bool, exclude: bool) -> sa.Select[Any]:
             _n.c.group_key.is_(None),
             _n.c.id < _HI,
             _n.c.id > _LO,
-            _shown(),
-            *_typed(_n.c.type, types, exclude),
+            shown(),
+            *typed(_n.c.type, types, exclude),
         )
         .order_by(_n.c.id.desc())
         .limit(_LIMIT)
@@ -100,7 +105,7 @@ def _heads(types: bool, exclude: bool) -> sa.Select[Any]:
             _g.c.account_id == _ME,
             _g.c.latest_id >= _HI,
             _g.c.first_id < _HI,
-            *_typed(_g.c.type, types, exclude),
+            *typed(_g.c.type, types, exclude),
         )
         .subquery()
     )
@@ -163,7 +168,7 @@ def _samples(n: int) -> sa.CompoundSelect[Any]:
         sa.select(
             sa.select(_n.c.id, _n.c.group_key, _n.c.from_account_id, _n.c.created_at)
             .where(
-                _shown(),
+                shown(),
                 _n.c.group_key == sa.bindparam(f"k{i}", type_=sa.String),
                 _n.c.id <= sa.bindparam("end", type_=sa.BigInteger),
             )
@@ -201,7 +206,7 @@ def _unread(types: bool, exclude: bool) -> sa.Select[Any]:
     """How many heads newer than `lo` there are, up to `limit` of each kind."""
     grouped = (
         sa.select(_g.c.latest_id.label("id"))
-        .where(_g.c.account_id == _ME, _g.c.latest_id > _LO, *_typed(_g.c.type, types, exclude))
+        .where(_g.c.account_id == _ME, _g.c.latest_id > _LO, *typed(_g.c.type, types, exclude))
         .limit(_LIMIT)
         .subquery()
     )
@@ -211,8 +216,8 @@ def _unread(types: bool, exclude: bool) -> sa.Select[Any]:
             _n.c.account_id == _ME,
             _n.c.group_key.is_(None),
             _n.c.id > _LO,
-            _shown(),
-            *_typed(_n.c.type, types, exclude),
+            shown(),
+            *typed(_n.c.type, types, exclude),
         )
         .limit(_LIMIT)
         .subquery()
