@@ -114,6 +114,19 @@ async def render_accounts(db: Database, ids: Iterable[int], base_url: str) -> di
     return {row.id: account_entity(row, base_url) for row in rows}
 
 
+async def render_authors(
+    db: Database, ids: Iterable[int], base_url: str
+) -> tuple[dict[int, Account], set[int]]:
+    """`render_accounts`, and which of them a moderator marked sensitive (their posts
+    show as sensitive to others: roost.statuses.render), from the same query."""
+    wanted = list(set(ids))
+    if not wanted:
+        return {}, set()
+    rows = await db.fetch_all(_shown_accounts(), {"ids": wanted})
+    sensitized = {row.id for row in rows if row.sensitized_at is not None}
+    return {row.id: account_entity(row, base_url) for row in rows}, sensitized
+
+
 @functools.cache
 def _shown_accounts() -> sa.Select[Any]:
     return sa.select(accounts, ROLE).where(any_of(accounts.c.id, "ids"), account_shown())

@@ -74,8 +74,60 @@ async def do_set_role(db: Database, account_id: int, role: str | None) -> None:
             .where(users.c.account_id == account_id)
             .values(role=role, admin=role in ADMIN_ROLES)  # `admin` kept in step
         )
-        for _, hashed in await _live_tokens(tx, account_id):
-            tx.publish(TOKEN_CHANNEL, hashed.encode())
+        await forget_sessions(tx, account_id)
+
+
+async def end_sessions(tx: Transaction, account_id: int) -> None:
+    """Once `tx` commits, every process forgets the account's tokens and their open
+    streams end; the tokens are not revoked, so they work again once the account may."""
+    for token_id, hashed in await _live_tokens(tx, account_id):
+        revoked(tx, token_id, hashed)
+
+
+async def forget_sessions(tx: Transaction, account_id: int) -> None:
+    """Once `tx` commits, every process reads the account's tokens afresh (its state
+    changed: a role, a suspension lifted)."""
+    for _, hashed in await _live_tokens(tx, account_id):
+        tx.publish(TOKEN_CHANNEL, hashed.encode())
+
+
+async def suspend(tx: Transaction, account_id: int) -> bool:
+    """`do_suspend` inside `tx`: False if the account already was suspended."""
+    changed = await tx.execute(
+        accounts.update()
+        .where(accounts.c.id == account_id, accounts.c.suspended_at.is_(None))
+        .values(suspended_at=utcnow())
+    )
+    if not changed.rowcount:
+        return False
+    await end_sessions(tx, account_id)
+    return True
+
+
+async def unsuspend(tx: Transaction, account_id: int) -> bool:
+    """`do_unsuspend` inside `tx`: False if the account was not suspended."""
+    changed = await tx.execute(
+        accounts.update()
+        .where(accounts.c.id == account_id, accounts.c.suspended_at.isnot(None))
+        .values(suspended_at=None)
+    )
+    if not changed.rowcount:
+        return False
+    await forget_sessions(tx, account_id)
+    return True
+
+
+async def approve(tx: Transaction, account_id: int) -> bool:
+    """`do_approve` inside `tx`: False if the user was approved already."""
+    changed = await tx.execute(
+        users.update()
+        .where(users.c.account_id == account_id, users.c.approved.is_(False))
+        .values(approved=True)
+    )
+    if not changed.rowcount:
+        return False
+    await forget_sessions(tx, account_id)
+    return True
 
 
 async def do_suspend(db: Database, account_id: int) -> bool:
@@ -83,45 +135,18 @@ async def do_suspend(db: Database, account_id: int) -> bool:
     working and its open streams end (its data stays, for `do_unsuspend`). False if it
     already was."""
     async with db.transaction() as tx:
-        changed = await tx.execute(
-            accounts.update()
-            .where(accounts.c.id == account_id, accounts.c.suspended_at.is_(None))
-            .values(suspended_at=utcnow())
-        )
-        if not changed.rowcount:
-            return False
-        for token_id, hashed in await _live_tokens(tx, account_id):
-            revoked(tx, token_id, hashed)  # forgotten by every process; not revoked
-    return True
+        return await suspend(tx, account_id)
 
 
 async def do_unsuspend(db: Database, account_id: int) -> bool:
     """Lift a suspension: the account, its posts and its tokens work again. False if it was
     not suspended."""
     async with db.transaction() as tx:
-        changed = await tx.execute(
-            accounts.update()
-            .where(accounts.c.id == account_id, accounts.c.suspended_at.isnot(None))
-            .values(suspended_at=None)
-        )
-        if not changed.rowcount:
-            return False
-        for _, hashed in await _live_tokens(tx, account_id):
-            tx.publish(TOKEN_CHANNEL, hashed.encode())
-    return True
+        return await unsuspend(tx, account_id)
 
 
 async def do_approve(db: Database, account_id: int) -> bool:
     """Approve a sign-up that waits for it (ROOST_REGISTRATIONS=approval): the account is
     shown and may sign in. False if it was approved already."""
     async with db.transaction() as tx:
-        changed = await tx.execute(
-            users.update()
-            .where(users.c.account_id == account_id, users.c.approved.is_(False))
-            .values(approved=True)
-        )
-        if not changed.rowcount:
-            return False
-        for _, hashed in await _live_tokens(tx, account_id):
-            tx.publish(TOKEN_CHANNEL, hashed.encode())
-    return True
+        return await approve(tx, account_id)

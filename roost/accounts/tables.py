@@ -34,6 +34,9 @@ accounts = sa.Table(
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("last_status_at", sa.DateTime, nullable=True),
     sa.Column("suspended_at", sa.DateTime, nullable=True),
+    # Mastodon's "limit" and "force sensitive" (roost.moderation.account_actions).
+    sa.Column("silenced_at", sa.DateTime, nullable=True),
+    sa.Column("sensitized_at", sa.DateTime, nullable=True),
     # Followed accounts too big to fan out are found through it (timelines.queries).
     sa.Index("ix_accounts_followers_count", "followers_count"),
 )
@@ -56,8 +59,12 @@ users = sa.Table(
     sa.Column("admin", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("role", sa.String(16), nullable=True),  # owner, admin, moderator; NULL: none
     sa.Column("approved", sa.Boolean, nullable=False, server_default=sa.true()),
+    # Set by a moderator: the user cannot sign in, its tokens stop working.
+    sa.Column("disabled", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("locale", sa.String(16), nullable=False, server_default="en"),
     sa.Column("reason", sa.Text, nullable=True),  # for ROOST_REGISTRATIONS=approval
+    # The address the sign-up came from (roost.blocks: IP blocks); NULL for the CLI's.
+    sa.Column("sign_up_ip", sa.String(45), nullable=True),
     # Posting and reading preferences (GET /api/v1/preferences).
     sa.Column("default_visibility", sa.String(10), nullable=False, server_default="public"),
     sa.Column("default_sensitive", sa.Boolean, nullable=False, server_default=sa.false()),

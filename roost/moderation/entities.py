@@ -72,3 +72,16 @@ class AdminReport(msgspec.Struct, kw_only=True):
     action_taken_by_account: AdminAccount | None
     statuses: list[Status]
     rules: list[Rule]
+
+
+class AccountWarning(msgspec.Struct, kw_only=True):
+    """What a moderator did to an account and why, as the account is told (the
+    `moderation_warning` notification). Roost has no appeals yet: `appeal` is null."""
+
+    id: str
+    action: str
+    text: str
+    status_ids: list[str] | None
+    target_account: Account
+    appeal: None = None
+    created_at: str

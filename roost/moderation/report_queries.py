@@ -25,10 +25,9 @@ from roost.statuses.tables import statuses
 from roost.statuses.visible import Visible
 from roost.timeutil import iso, iso_or_none
 
+_USER_COLUMNS = ("role", "email", "locale", "approved", "reason", "disabled")
 _ACCOUNTS = (
-    sa.select(
-        accounts, users.c.role, users.c.email, users.c.locale, users.c.approved, users.c.reason
-    )
+    sa.select(accounts, *(users.c[name] for name in _USER_COLUMNS))
     .select_from(accounts.outerjoin(users, users.c.account_id == accounts.c.id))
     .where(any_of(accounts.c.id, "ids"))
 )
@@ -50,9 +49,9 @@ def admin_account(row: Any, base_url: str) -> AdminAccount:
         role=role_entity(row.role),
         confirmed=True,
         approved=bool(row.approved) if row.approved is not None else True,
-        disabled=False,
-        sensitized=False,
-        silenced=False,
+        disabled=bool(row.disabled),
+        sensitized=row.sensitized_at is not None,
+        silenced=row.silenced_at is not None,
         suspended=row.suspended_at is not None,
         account=account_entity(row, base_url),
         created_by_application_id=None,

@@ -73,3 +73,38 @@ audit_log = sa.Table(
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Index("ix_audit_log_target", "target_type", "target_id"),
 )
+
+# Mastodon's AccountWarning: what a moderator did to an account, and why, as the account
+# is told (the `moderation_warning` notification).
+WARNING_ACTIONS = (
+    "none", "disable", "mark_statuses_as_sensitive", "delete_statuses", "sensitive",
+    "silence", "suspend",
+)  # fmt: skip
+account_warnings = sa.Table(
+    "account_warnings",
+    metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column(  # the staff member who acted (NULL: the operator, or their account is gone)
+        "account_id",
+        sa.BigInteger,
+        sa.ForeignKey("accounts.id", ondelete="SET NULL"),
+        nullable=True,
+    ),
+    sa.Column(
+        "target_account_id",
+        sa.BigInteger,
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("action", sa.String(32), nullable=False),  # one of WARNING_ACTIONS
+    sa.Column("text", sa.Text, nullable=False, server_default=""),
+    sa.Column(
+        "report_id",
+        sa.BigInteger,
+        sa.ForeignKey("reports.id", ondelete="SET NULL"),
+        nullable=True,
+    ),
+    sa.Column("status_ids", sa.JSON, nullable=False),  # [int]
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Index("ix_account_warnings_target_account_id", "target_account_id"),
+)

@@ -62,7 +62,8 @@ async def notify(
 
     Returns the new notification's id, or None if none was made.
     """
-    if account_id == from_account_id and type != "poll":  # a poll's end tells its author too
+    # A poll's end tells its author too; a moderation warning comes "from" its recipient.
+    if account_id == from_account_id and type not in ("poll", "moderation_warning"):
         return None
     now = utcnow()
     found = await tx.fetch_one(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import msgspec
 
 from roost.accounts.entities import Account
+from roost.moderation.entities import AccountWarning
 from roost.statuses.entities import Status
 
 
@@ -15,6 +16,8 @@ class Notification(msgspec.Struct, kw_only=True):
     created_at: str
     account: Account
     status: Status | None = None
+    # Only on a `moderation_warning` (roost.moderation.warnings).
+    moderation_warning: AccountWarning | msgspec.UnsetType = msgspec.UNSET
     # Only on one the notification policy filtered (`include_filtered`), as Mastodon has it.
     filtered: bool | msgspec.UnsetType = msgspec.UNSET
 
@@ -32,6 +35,7 @@ class NotificationGroup(msgspec.Struct, kw_only=True, omit_defaults=True):
     page_max_id: str | None = None
     latest_page_notification_at: str | None = None
     status_id: str | None = None
+    moderation_warning: AccountWarning | None = None  # only on a `moderation_warning`
 
 
 class PartialAccountWithAvatar(msgspec.Struct, kw_only=True):

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from roost.accounts.entities import Account
 from roost.accounts.queries import render_accounts
+from roost.moderation.warnings import NOTIFICATION_TYPE, render_warnings
 from roost.notifications.entities import (
     GroupedNotificationsResults,
     NotificationGroup,
@@ -39,6 +40,10 @@ async def render_groups(
     status_ids = [g.head.status_id for g in groups if g.head.status_id is not None]
     shown_ids = Visible(viewer_id, status_ids)
     rendered = {int(s.id): s for s in await renderer.render(shown_ids, "notifications")}
+    warnings = await render_warnings(
+        renderer.db, [g.head.id for g in groups if g.head.type == NOTIFICATION_TYPE],
+        renderer.base_url,
+    )  # fmt: skip
     out: list[NotificationGroup] = []
     statuses: dict[str, Status] = {}
     shown: list[list[Account]] = []
@@ -46,6 +51,9 @@ async def render_groups(
         sample = [accounts[i] for i in g.sample_ids if i in accounts]
         status = rendered.get(g.head.status_id) if g.head.status_id is not None else None
         if not sample or (g.head.status_id is not None and status is None):
+            continue
+        warning = warnings.get(g.head.id)
+        if g.head.type == NOTIFICATION_TYPE and warning is None:
             continue
         if status is not None:
             statuses.setdefault(status.id, status)
@@ -65,6 +73,7 @@ async def render_groups(
                 status_id=status.id
                 if status is not None and g.head.type in _STATUS_TYPES
                 else None,
+                moderation_warning=warning,
             )
         )
     full = {a.id: a for sample in shown for a in (sample[:1] if partial_avatars else sample)}

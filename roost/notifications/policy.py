@@ -88,6 +88,9 @@ def conditions(dedupe: bool, with_status: bool) -> sa.Select[Any]:
         .scalar_subquery()
         .label("sender_created_at"),
         sa.exists()
+        .where(author.c.id == sender, author.c.silenced_at.isnot(None))
+        .label("sender_limited"),
+        sa.exists()
         .where(users.c.account_id == sender, users.c.role.is_not(None))  # any staff role
         .label("sender_staff"),
         sa.exists()
@@ -181,8 +184,8 @@ async def verdict(
     following = bool(row.following)
     since = row.follower_since
     hits = {
-        # Roost has no limited (silenced) accounts yet: nobody meets this condition.
-        "for_limited_accounts": False,
+        # Limited (silenced) by a moderator, and not followed (Mastodon's FilterCondition).
+        "for_limited_accounts": bool(row.sender_limited) and not following,
         "for_not_following": not following,
         "for_not_followers": since is None or since > now - NEW_FOLLOWER_THRESHOLD,
         "for_new_accounts": not following

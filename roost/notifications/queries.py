@@ -14,6 +14,8 @@ from roost.db import Database
 from roost.errors import NotFound
 from roost.graph.queries import mute_active
 from roost.graph.tables import blocks, mutes
+from roost.moderation.entities import AccountWarning
+from roost.moderation.warnings import NOTIFICATION_TYPE, render_warnings
 from roost.notifications.entities import Notification
 from roost.notifications.tables import NOTIFICATION_TYPES, notifications
 from roost.statuses.queries import visible_to
@@ -120,6 +122,9 @@ async def render_notifications(
     )
     status_ids = Visible(viewer_id, [r.status_id for r in rows if r.status_id is not None])
     rendered = {int(s.id): s for s in await renderer.render(status_ids)}
+    warnings = await render_warnings(
+        renderer.db, [r.id for r in rows if r.type == NOTIFICATION_TYPE], renderer.base_url
+    )
     out = []
     for r in rows:
         account = accounts.get(r.from_account_id)
@@ -128,6 +133,11 @@ async def render_notifications(
         status = rendered.get(r.status_id) if r.status_id is not None else None
         if r.status_id is not None and status is None:
             continue
+        warning: AccountWarning | msgspec.UnsetType = msgspec.UNSET
+        if r.type == NOTIFICATION_TYPE:
+            if r.id not in warnings:
+                continue
+            warning = warnings[r.id]
         out.append(
             Notification(
                 id=str(r.id),
@@ -136,6 +146,7 @@ async def render_notifications(
                 created_at=iso(r.created_at),
                 account=account,
                 status=status,
+                moderation_warning=warning,
                 filtered=True if r.filtered else msgspec.UNSET,
             )
         )

@@ -126,6 +126,8 @@ def login_problem(login: Login) -> str | None:
     """Why this (correctly authenticated) user may not authorize apps, if they may not."""
     if login.suspended:
         return "This account is suspended."
+    if login.disabled:
+        return "This account is disabled."
     if not login.approved:
         return "This account is still waiting for approval by the moderators."
     return None
@@ -163,11 +165,11 @@ async def do_create_code(
 
 async def _account_usable(tx: Transaction, account_id: int) -> bool:
     row = await tx.fetch_one(
-        sa.select(users.c.approved, accounts.c.suspended_at)
+        sa.select(users.c.approved, users.c.disabled, accounts.c.suspended_at)
         .select_from(users.join(accounts, accounts.c.id == users.c.account_id))
         .where(users.c.account_id == account_id)
     )
-    return row is not None and bool(row.approved) and row.suspended_at is None
+    return row is not None and bool(row.approved) and not row.disabled and row.suspended_at is None
 
 
 async def do_exchange_code(

@@ -93,6 +93,7 @@ _token_query = (
         tokens.c.scopes,
         users.c.role,
         users.c.approved,
+        users.c.disabled,
         users.c.last_active_at,
         accounts.c.suspended_at,
     )
@@ -114,7 +115,8 @@ async def access_viewer(db: Database, cache: TokenCache, token: str) -> Viewer |
     row = await db.fetch_one(_token_query, {"h": key})
     viewer = None
     if row is not None and not (
-        row.account_id is not None and (row.suspended_at is not None or not row.approved)
+        row.account_id is not None
+        and (row.suspended_at is not None or not row.approved or row.disabled)
     ):
         viewer = Viewer(
             token_id=row.id,
@@ -215,6 +217,7 @@ class Login:
     password_hash: str
     approved: bool
     suspended: bool
+    disabled: bool = False  # by a moderator (roost.moderation.account_actions)
 
 
 async def access_login(db: Database, login: str) -> Login | None:
@@ -231,6 +234,7 @@ async def access_login(db: Database, login: str) -> Login | None:
             users.c.account_id,
             users.c.password_hash,
             users.c.approved,
+            users.c.disabled,
             accounts.c.username,
             accounts.c.suspended_at,
         )
@@ -245,6 +249,7 @@ async def access_login(db: Database, login: str) -> Login | None:
         password_hash=row.password_hash,
         approved=bool(row.approved),
         suspended=row.suspended_at is not None,
+        disabled=bool(row.disabled),
     )
 
 

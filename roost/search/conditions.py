@@ -21,6 +21,7 @@ from sqlalchemy.sql import FromClause
 
 from roost.accounts.tables import accounts
 from roost.media.tables import media_attachments
+from roost.statuses.queries import unlimited_author
 from roost.statuses.tables import bookmarks, favourites, mentions
 
 VIEWER = sa.bindparam("viewer", type_=sa.BigInteger)
@@ -55,7 +56,11 @@ def findable(s: FromClause, anonymous: bool) -> sa.ColumnElement[bool]:
     """Mastodon's rule for what search may find (see the module's docstring)."""
     indexable = sa.and_(
         s.c.visibility == "public",
-        sa.exists().where(accounts.c.id == s.c.account_id, accounts.c.indexable.is_(True)),
+        sa.exists().where(  # a limited author: their followers only
+            accounts.c.id == s.c.account_id,
+            accounts.c.indexable.is_(True),
+            unlimited_author(accounts, None if anonymous else VIEWER),
+        ),
     )
     if anonymous:
         return indexable

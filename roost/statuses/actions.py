@@ -323,30 +323,44 @@ async def do_delete_account_statuses(db: Database, account_id: int, limit: int =
     what `do_delete_status` and `do_unreblog` do to counts, feeds, notifications and media
     (an account being deleted). Returns how many went; 0 once none are left."""
     async with db.transaction() as tx:
-        rows = await tx.fetch_all(
-            sa.select(statuses.c.id, statuses.c.reblog_of_id, statuses.c.in_reply_to_id)
+        ids = await tx.scalars(
+            sa.select(statuses.c.id)
             .where(statuses.c.account_id == account_id)
             .order_by(statuses.c.id.desc())
             .limit(limit)
         )
-        if not rows:
-            return 0
-        originals = [r.id for r in rows if r.reblog_of_id is None]
-        rebloggers = await tx.fetch_all(
-            sa.select(statuses.c.account_id, sa.func.count().label("n"))
-            .where(statuses.c.reblog_of_id.in_(originals), statuses.c.account_id != account_id)
-            .group_by(statuses.c.account_id)
+        return len(await remove_statuses(tx, account_id, list(ids)))
+
+
+async def remove_statuses(tx: Transaction, account_id: int, ids: Sequence[int]) -> list[int]:
+    """Delete those of `ids` that are `account_id`'s statuses (or reblogs) inside `tx`, as
+    `do_delete_account_statuses` does (a moderator removing posts, an account's deletion).
+    Returns the ids that went."""
+    if not ids:
+        return []
+    rows = await tx.fetch_all(
+        sa.select(statuses.c.id, statuses.c.reblog_of_id, statuses.c.in_reply_to_id).where(
+            statuses.c.account_id == account_id, statuses.c.id.in_(list(ids))
         )
-        for r in rebloggers:
-            await bump(tx, accounts, r.account_id, "statuses_count", -r.n)
-        await _delete_status_rows(tx, [r.id for r in rows])
-        for r in rows:  # a bump of a row deleted meanwhile changes nothing
-            if r.reblog_of_id is not None:
-                await bump(tx, statuses, r.reblog_of_id, "reblogs_count", -1)
-            elif r.in_reply_to_id is not None:
-                await bump(tx, statuses, r.in_reply_to_id, "replies_count", -1)
-        await bump(tx, accounts, account_id, "statuses_count", -len(rows))
-    return len(rows)
+    )
+    if not rows:
+        return []
+    originals = [r.id for r in rows if r.reblog_of_id is None]
+    rebloggers = await tx.fetch_all(
+        sa.select(statuses.c.account_id, sa.func.count().label("n"))
+        .where(statuses.c.reblog_of_id.in_(originals), statuses.c.account_id != account_id)
+        .group_by(statuses.c.account_id)
+    )
+    for r in rebloggers:
+        await bump(tx, accounts, r.account_id, "statuses_count", -r.n)
+    await _delete_status_rows(tx, [r.id for r in rows])
+    for r in rows:  # a bump of a row deleted meanwhile changes nothing
+        if r.reblog_of_id is not None:
+            await bump(tx, statuses, r.reblog_of_id, "reblogs_count", -1)
+        elif r.in_reply_to_id is not None:
+            await bump(tx, statuses, r.in_reply_to_id, "replies_count", -1)
+    await bump(tx, accounts, account_id, "statuses_count", -len(rows))
+    return [r.id for r in rows]
 
 
 async def do_forget_favourites(db: Database, account_id: int, limit: int = 500) -> int:

@@ -68,6 +68,32 @@ def visible_to(s: FromClause, viewer_id: Any) -> ColumnElement[bool]:
     )
 
 
+def not_limited(s: FromClause, viewer_id: Any) -> ColumnElement[bool]:
+    """SQL condition for public places (public and hashtag timelines, search, trends):
+    the author of `s` is not limited (silenced) by a moderator, or the viewer is the author
+    or follows them. A limited account's posts stay on its profile and their own pages."""
+    limited = sa.exists().where(accounts.c.id == s.c.account_id, accounts.c.silenced_at.isnot(None))
+    if viewer_id is None:
+        return ~limited
+    return sa.or_(~limited, s.c.account_id == viewer_id, _follows(viewer_id, s.c.account_id))
+
+
+def unlimited_author(a: FromClause, viewer_id: Any) -> ColumnElement[bool]:
+    """`not_limited` as a condition on the author's own `accounts` row `a`, for a query
+    that reads that row anyway (search's "indexable"): one subquery, not two, whose
+    selectivity PostgreSQL then estimates right (with two, it took a common word's every
+    match for a few and read them all: 204 ms against 1 ms at 1M posts, measured)."""
+    if viewer_id is None:
+        return a.c.silenced_at.is_(None)
+    return sa.or_(a.c.silenced_at.is_(None), a.c.id == viewer_id, _follows(viewer_id, a.c.id))
+
+
+def _follows(viewer_id: Any, account_id: Any) -> ColumnElement[bool]:
+    return sa.exists().where(
+        follows.c.account_id == viewer_id, follows.c.target_account_id == account_id
+    )
+
+
 def not_muted(s: FromClause, viewer_id: Any, now: Any = None) -> ColumnElement[bool]:
     """SQL condition: the viewer has not muted the author of `s` (for timelines); mutes
     that expired before `now` (default: now) do not count."""
@@ -240,6 +266,7 @@ __all__ = [
     "access_interactions",
     "access_status",
     "newest_first",
+    "not_limited",
     "not_muted",
     "page",
     "page_params",

@@ -21,7 +21,7 @@ import msgspec
 import sqlalchemy as sa
 
 from roost.accounts.entities import Account, CustomEmoji
-from roost.accounts.queries import render_accounts
+from roost.accounts.queries import render_authors
 from roost.accounts.tables import accounts
 from roost.cache import Cache
 from roost.cache.metrics import STATUS_HITS, STATUS_MISSES
@@ -149,13 +149,13 @@ async def render_statuses(
         await load(list(seen - cores.keys()))
         more = [p for p in _poll_ids(cores[i] for i in seen) if p not in own_ballots]
         own_ballots |= await ballots(db, viewer_id, more)  # a quoted poll: rare
-    rendered_accounts = await render_accounts(db, {c.account_id for c in cores.values()}, base_url)
+    authors, sensitized = await render_authors(db, {c.account_id for c in cores.values()}, base_url)
     now = utcnow()
 
     # No closure here may call itself: that cycle kept each page alive for the cyclic GC.
     def plain(sid: int, reblog: Status | None) -> Status | None:
         core = cores.get(sid)
-        account = rendered_accounts.get(core.account_id) if core is not None else None
+        account = authors.get(core.account_id) if core is not None else None
         if core is None or account is None:
             return None
         own = ("f", sid) in flags, ("r", sid) in flags, ("b", sid) in flags, ("m", sid) in flags
@@ -168,7 +168,9 @@ async def render_statuses(
         if core.poll is not None:
             ballot = own_ballots.get(int(core.poll.poll.id))
             poll = for_viewer(core.poll, viewer_id, ballot, now)
-        return complete(core, account, base_url, viewer_id, own, pinned, reblog, poll)
+        status = complete(core, account, base_url, viewer_id, own, pinned, reblog, poll)
+        forced = core.account_id in sensitized and core.account_id != viewer_id  # by a moderator
+        return msgspec.structs.replace(status, sensitive=True) if forced else status
 
     def finish(sid: int, reblog: Status | None) -> Status | None:
         status = plain(sid, reblog)

@@ -132,6 +132,9 @@ _TAG_NAMES = (
     .join(status_tags, status_tags.c.tag_id == tags.c.id)
     .where(status_tags.c.status_id == sa.bindparam("id", type_=sa.BigInteger))
 )
+_LIMITED = sa.select(accounts.c.id).where(
+    accounts.c.id == sa.bindparam("id", type_=sa.BigInteger), accounts.c.silenced_at.isnot(None)
+)
 
 
 @job("fan_out")
@@ -205,6 +208,8 @@ async def _publish_public(
     # (roost.conversations.actions.record_direct).
     if status.visibility != "public" or original is not None:
         return
+    if await ctx.db.scalar(_LIMITED, {"id": status.account_id}):
+        return  # limited by a moderator: no public stream (Mastodon's `broadcastable?`)
     names = await ctx.db.scalars(_TAG_NAMES, {"id": status.id})
     channels = ["timeline:public", "timeline:public:local"]
     for name in names:

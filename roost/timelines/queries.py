@@ -21,6 +21,7 @@ from roost.graph.tables import follows
 from roost.statuses.queries import (
     access_status,
     newest_first,
+    not_limited,
     page,
     page_params,
     page_unbound,
@@ -201,6 +202,7 @@ async def public_timeline(
         s.c.visibility == "public",
         s.c.reblog_of_id.is_(None),
         sa.or_(s.c.in_reply_to_id.is_(None), s.c.in_reply_to_account_id == s.c.account_id),
+        not_limited(s, viewer_id),
     )
     return await _ids(db, viewer_id, query, s.c.id, paging)
 
@@ -222,7 +224,10 @@ async def tag_timeline(
         query = query.where(s.c.media_count > 0)
     wanted = [tag.lower(), *(t.lower() for t in any_tags or [])]
     query = query.where(
-        s.c.visibility == "public", s.c.reblog_of_id.is_(None), s.c.id.in_(_tagged(wanted))
+        s.c.visibility == "public",
+        s.c.reblog_of_id.is_(None),
+        s.c.id.in_(_tagged(wanted)),
+        not_limited(s, viewer_id),
     )
     for name in all_tags or []:
         query = query.where(s.c.id.in_(_tagged([name.lower()])))

@@ -61,7 +61,16 @@ def reaches_by_tag(owner: ColumnElement[Any], s: FromClause, now: Any) -> Column
     author = s.c.account_id
     b = blocks.alias()
     mention = mentions.alias()
+    a, f = accounts.alias(), follows.alias()
+    # A limited (silenced) author reaches by tag only those who follow it (filter_from_tags?).
+    limited = sa.exists().where(a.c.id == author, a.c.silenced_at.isnot(None)).correlate_except(a)
+    follower = (
+        sa.exists()
+        .where(f.c.account_id == owner, f.c.target_account_id == author)
+        .correlate_except(f)
+    )
     return sa.and_(
+        sa.or_(~limited, follower),
         s.c.visibility == sa.literal_column("'public'"),
         s.c.reblog_of_id.is_(None),
         author != owner,

@@ -42,6 +42,7 @@ FIELD_ERRORS = {
     ("email", "ERR_BLANK"): N_("Enter your email address."),
     ("email", "ERR_INVALID"): N_("This is not a valid email address."),
     ("email", "ERR_TAKEN"): N_("This email address is already in use."),
+    ("email", "ERR_BLOCKED"): N_("Sign-ups with this email provider are not allowed."),
     ("password", "ERR_BLANK"): N_("Choose a password."),
     ("password", "ERR_TOO_SHORT"): N_("Passwords have at least 8 characters."),
     ("password", "ERR_TOO_LONG"): N_("Passwords have at most 72 characters."),
@@ -100,11 +101,12 @@ async def login_submit(page: Page) -> Response:
         error = page._("Wrong username, email or password.")
         return _login_form(page, status=422, error=error, login=name)
     if login_problem(login):
-        error = (
-            page._("This account is suspended.")
-            if login.suspended
-            else page._("This account is still waiting for approval by the moderators.")
-        )
+        if login.suspended:
+            error = page._("This account is suspended.")
+        elif login.disabled:
+            error = page._("This account is disabled.")
+        else:
+            error = page._("This account is still waiting for approval by the moderators.")
         return _login_form(page, status=403, error=error, login=name)
     if await two_factor_enabled(roost.db, login.account_id):
         return code_form(page, login.account_id, target)
@@ -173,7 +175,7 @@ async def signup_submit(page: Page) -> Response:
         raise RoostError(message, status=429)
     locale = page.locale
     try:
-        token = await do_register(
+        signed_up = await do_register(
             page.roost.db,
             username=values["username"],
             email=values["email"],
@@ -184,10 +186,11 @@ async def signup_submit(page: Page) -> Response:
             approval_required=settings.registrations == "approval",
             app_id=None,
             fallback_scopes=SESSION_SCOPES,
+            ip=client_ip(page.request),
         )
     except ValidationFailed as exc:
         return await _signup_form(page, status=422, errors=field_errors(page, exc), values=values)
-    if settings.registrations == "approval":
+    if signed_up.pending:
         return render(
             page,
             "message.html",
@@ -197,7 +200,7 @@ async def signup_submit(page: Page) -> Response:
             ),
         )
     response = redirect("/")
-    set_session(page.request, response, token.access_token)
+    set_session(page.request, response, signed_up.token.access_token)
     set_language(page.request, response, locale)
     return response
 
