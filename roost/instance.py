@@ -9,6 +9,7 @@ import logging
 from roost.accounts.renderer import AccountRenderer
 from roost.accounts.throttles import Throttles
 from roost.backends import build_backends
+from roost.blocks.ip_access import IP_BLOCKS_CHANNEL, IpAccess
 from roost.cache import Cache
 from roost.config import Settings
 from roost.db import Database, Outbox
@@ -55,6 +56,7 @@ class Roost:
             failed_sign_ins_per_account=settings.sign_in_account_limit,
         )
         self.maintenance = Maintenance(self.db)
+        self.ip_access = IpAccess(self.db)  # `no_access` IP blocks, kept in memory
         # Outbound HTTP (Web Push): one guarded, pooled client, used by jobs only.
         self.outbound = Outbound(settings)
         self.media_storage: MediaStorage = build_storage(settings)
@@ -82,22 +84,27 @@ class Roost:
         if outbox.jobs and self.worker is not None:
             self.worker.wake()
         for channel, message in outbox.events:
+            if channel == IP_BLOCKS_CHANNEL:  # our own change: at once, not when heard
+                self.ip_access.drop()
             try:
                 await self.pubsub.publish(channel, message)
             except Exception:  # live updates are best-effort; the write has committed
                 log.exception("could not publish to %s", channel)
 
     def start_listeners(self) -> asyncio.Future[tuple[None, None]]:
-        """Listen for other processes' token revocations (and drop them from our cache),
-        and keep up with the maintenance switch."""
+        """Listen for other processes' token revocations (and drop them from our cache)
+        and IP block changes, and keep up with the maintenance switch."""
 
         async def listen() -> None:
             while True:  # Redis may be away a while (roost.outage): listen again after
                 try:
-                    subscription = await self.pubsub.subscribe([TOKEN_CHANNEL])
+                    subscription = await self.pubsub.subscribe([TOKEN_CHANNEL, IP_BLOCKS_CHANNEL])
                     try:
-                        async for _channel, message in subscription:
-                            self.tokens.drop(message.decode())
+                        async for channel, message in subscription:
+                            if channel == IP_BLOCKS_CHANNEL:
+                                self.ip_access.drop()
+                            else:
+                                self.tokens.drop(message.decode())
                     finally:
                         await subscription.close()
                 except asyncio.CancelledError:

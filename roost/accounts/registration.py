@@ -14,8 +14,9 @@ from sqlalchemy.exc import IntegrityError
 from roost.accounts.passwords import hash_password_async
 from roost.accounts.roles import ADMIN_ROLES, ROLES
 from roost.accounts.tables import accounts, users
+from roost.blocks.signup import check_sign_up
 from roost.db import Database, Transaction
-from roost.errors import Invalid
+from roost.errors import Invalid, RoostError
 from roost.ids import new_id
 from roost.oauth.actions import IssuedToken, issue_token
 from roost.oauth.tables import apps
@@ -79,6 +80,14 @@ class ValidationFailed(Invalid):
 class NewAccount:
     id: int
     username: str
+
+
+@dataclass(frozen=True)
+class SignedUp:
+    """A sign-up's token, and whether the account waits for a moderator's approval."""
+
+    token: IssuedToken
+    pending: bool
 
 
 def username_errors(username: str, *, reserved: bool = True) -> list[FieldError]:
@@ -147,6 +156,7 @@ async def insert_account(
     reason: str | None = None,
     locked: bool = False,
     display_name: str = "",
+    sign_up_ip: str | None = None,
 ) -> NewAccount:
     """Insert a checked account and its user inside `tx`; 422 if the name or email is taken."""
     taken = await tx.fetch_all(
@@ -185,6 +195,7 @@ async def insert_account(
             approved=approved,
             locale=locale,
             reason=reason,
+            sign_up_ip=sign_up_ip[:45] if sign_up_ip else None,
             created_at=now,
             last_active_at=now,
         )
@@ -249,11 +260,15 @@ async def do_register(
     approval_required: bool,
     app_id: int | None,
     fallback_scopes: str,
-) -> IssuedToken:
+    ip: str | None = None,
+) -> SignedUp:
     """Sign up through the API (POST /api/v1/accounts): create the account and a token for
     it in one transaction. The token carries the app's registered scopes (`fallback_scopes`
     when the caller's token has no app). With `approval_required` the account waits for a
-    moderator and its token does not work until then; `reason` is then required."""
+    moderator and its token does not work until then; `reason` is then required.
+
+    The instance's blocks (roost.blocks) apply to the `email` and to the client's `ip`:
+    they refuse the sign-up, or make it wait for approval (with no reason required)."""
     email = email.strip()
     reason = (reason or "").strip() or None
     locale = locale or "en"
@@ -269,6 +284,11 @@ async def do_register(
             ("reason", "ERR_TOO_LONG", f"is too long (maximum is {MAX_REASON} characters)")
         )
     raise_if(errors)
+    verdict = await check_sign_up(db, email, ip)
+    if verdict.ip_refused:
+        raise RoostError("Sign-ups from your network are not allowed", status=422)
+    raise_if(verdict.errors)
+    pending = approval_required or verdict.approval
     password_hash = await hash_password_async(password)
     try:
         async with db.transaction() as tx:
@@ -277,14 +297,16 @@ async def do_register(
                 username=username,
                 email=email,
                 password_hash=password_hash,
-                approved=not approval_required,
+                approved=not pending,
                 locale=locale,
                 reason=reason,
+                sign_up_ip=ip,
             )
             scopes = fallback_scopes
             if app_id is not None:
                 app_scopes = await tx.scalar(sa.select(apps.c.scopes).where(apps.c.id == app_id))
                 scopes = app_scopes or fallback_scopes
-            return await issue_token(tx, account_id=account.id, app_id=app_id, scopes=scopes)
+            token = await issue_token(tx, account_id=account.id, app_id=app_id, scopes=scopes)
+            return SignedUp(token, pending)
     except IntegrityError as exc:  # a concurrent sign-up won the race past our check
         raise ValidationFailed([("username", "ERR_TAKEN", "has already been taken")]) from exc

@@ -75,7 +75,7 @@ async def register(req: ApiRequest) -> Response:
     viewer = req.viewer
     assert viewer is not None  # the route's scope requires a token
     try:
-        token = await do_register(
+        signed_up = await do_register(
             req.roost.db,
             username=p.str("username", ""),
             email=p.str("email", ""),
@@ -86,10 +86,12 @@ async def register(req: ApiRequest) -> Response:
             approval_required=settings.registrations == "approval",
             app_id=viewer.app_id,
             fallback_scopes=" ".join(sorted(viewer.scopes)),
+            ip=client_ip(req.request),
         )
     except ValidationFailed as exc:
         # Mastodon's ValidationError: clients show `details` beside each form field.
         return json_response({"error": exc.message, "details": exc.details}, 422)
+    token = signed_up.token
     return json_response(
         Token(
             access_token=token.access_token,
