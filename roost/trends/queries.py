@@ -79,25 +79,42 @@ async def pending_review(db: Database, cache: Cache, kind: str) -> list[int]:
     return [i for i, _ in ranked if i not in reviewed]
 
 
-async def _ranked(db: Database, cache: Cache, kind: str, review: bool) -> list[tuple[int, float]]:
+async def review_candidates(db: Database, cache: Cache, kind: str) -> list[tuple[int, bool | None]]:
+    """Every ranked id of `kind` (rejected ones too), the strongest first, with what staff
+    decided about it (None: nobody has reviewed it yet); what the admin trends list shows."""
+    ranked = await _ranked_scores(db, cache, kind)
+    decided = await _decisions(db, kind, [i for i, _ in ranked])
+    return [(i, decided.get(i)) for i, _ in ranked]
+
+
+async def _ranked_scores(db: Database, cache: Cache, kind: str) -> list[tuple[int, float]]:
     key = f"trends:{kind}"
     cached = (await cache.get_many([key]))[0]
     if cached is not None:
-        ranked = _RANKED.decode(cached)
-    else:
-        now = utcnow()
-        score = {"tag": _score_tags, "status": _score_statuses, "link": _score_links}[kind]
-        ranked = await score(db, now)
-        await cache.set_many({key: msgspec.json.encode(ranked)}, CACHE_SECONDS)
-    decided = {
+        return _RANKED.decode(cached)
+    now = utcnow()
+    score = {"tag": _score_tags, "status": _score_statuses, "link": _score_links}[kind]
+    ranked = await score(db, now)
+    await cache.set_many({key: msgspec.json.encode(ranked)}, CACHE_SECONDS)
+    return ranked
+
+
+async def _decisions(db: Database, kind: str, ids: list[int]) -> dict[int, bool]:
+    if not ids:
+        return {}
+    return {
         r.target_id: r.trendable
         for r in await db.fetch_all(
             sa.select(trend_reviews.c.target_id, trend_reviews.c.trendable).where(
-                trend_reviews.c.kind == kind,
-                trend_reviews.c.target_id.in_([i for i, _ in ranked]),
+                trend_reviews.c.kind == kind, trend_reviews.c.target_id.in_(ids)
             )
         )
-    } if ranked else {}  # fmt: skip
+    }
+
+
+async def _ranked(db: Database, cache: Cache, kind: str, review: bool) -> list[tuple[int, float]]:
+    ranked = await _ranked_scores(db, cache, kind)
+    decided = await _decisions(db, kind, [i for i, _ in ranked])
     if review:
         return [(i, s) for i, s in ranked if decided.get(i) is True]
     return [(i, s) for i, s in ranked if decided.get(i) is not False]
@@ -116,6 +133,7 @@ def _eligible(s: sa.Table | sa.Alias) -> list[sa.ColumnElement[bool]]:
             accounts.c.id == s.c.account_id,
             accounts.c.discoverable.is_(True),
             accounts.c.suspended_at.is_(None),
+            accounts.c.silenced_at.is_(None),  # limited by a moderator
         ),
     ]
 
