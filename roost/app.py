@@ -17,6 +17,7 @@ from roost.api.monitoring import monitoring_routes
 from roost.api.routes import api_routes
 from roost.config import Settings
 from roost.http.errors import EXCEPTION_HANDLERS
+from roost.http.ip_access import NoAccess
 from roost.http.maintenance import ReadOnly
 from roost.http.metrics import RequestMetrics
 from roost.http.request_id import RequestId
@@ -73,6 +74,7 @@ def create_app(settings: Settings, roost: Roost | None = None) -> Starlette:
         app.router.middleware_stack = RouteIndex(app.router)
     app.add_middleware(BodyLimit)  # 413 past the largest upload (roost.media.limits)
     app.add_middleware(ReadOnly)  # writes answer 503 while `roost maintenance on`
+    app.add_middleware(NoAccess)  # 403 to addresses a `no_access` IP block covers
     app.add_middleware(RequestMetrics)  # inside TrailingSlash: it sees the matched route
     app.add_middleware(TrailingSlash)
     if settings.https:

@@ -3,6 +3,7 @@
 from roost.about import tables as about_tables
 from roost.accounts import tables as accounts_tables
 from roost.announcements import tables as announcements_tables
+from roost.blocks import tables as blocks_tables
 from roost.cards import tables as cards_tables
 from roost.conversations import tables as conversations_tables
 from roost.db.metadata import metadata
@@ -32,6 +33,7 @@ __all__ = [
     "about_tables",
     "accounts_tables",
     "announcements_tables",
+    "blocks_tables",
     "cards_tables",
     "conversations_tables",
     "emojis_tables",
