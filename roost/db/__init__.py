@@ -79,6 +79,11 @@ class Database:
         (the hot paths' way: it then runs straight through the driver, roost.db.fast)."""
         return await self.connections.fetch_all(stmt, params)
 
+    async def fetch_all_replanned(self, stmt: sa.Executable, params: Params) -> list[Any]:
+        """All rows of a SELECT whose best plan depends on its values (a full-text
+        search), planned for them on every read (Connections.fetch_all_replanned)."""
+        return await self.connections.fetch_all_replanned(stmt, params)
+
     async def fetch_one(self, stmt: sa.Executable, params: Params | None = None) -> Row[Any] | None:
         """The first row, or None."""
         return await self.connections.fetch_one(stmt, params)

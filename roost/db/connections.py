@@ -37,6 +37,10 @@ _json_decode = msgspec.json.decode  # JSON columns (C, 3x the stdlib's json.load
 _PLANS_MAX = 1024  # statements with a driver-level plan, per database
 
 
+_CUSTOM_PLANS = sa.text("SET plan_cache_mode = force_custom_plan")
+_GENERIC_PLANS = sa.text("RESET plan_cache_mode")  # to the connection's own, generic
+
+
 class Connections(Runner):
     """The engines of one database URL, shared by every `Database` handle on it."""
 
@@ -259,6 +263,21 @@ class Connections(Runner):
             buffered = result.freeze()
             await conn.commit()
             return buffered()
+
+    async def fetch_all_replanned(self, stmt: sa.Executable, params: Params) -> list[Any]:
+        """`fetch_all`, planned for these very values. The read connections keep one
+        generic plan per statement, which suits ids; a full-text search's best plan
+        depends on how common its words are (walk the newest posts for a common one,
+        read the index for a rare one), so on PostgreSQL this read is planned each time."""
+        if self._async_reader is None:
+            return list(await self.fetch_all(stmt, params))
+        async with self._async_reader.connect() as conn:
+            await conn.execute(_CUSTOM_PLANS)
+            try:
+                rows = (await conn.execute(stmt, params)).all()
+            finally:
+                await conn.execute(_GENERIC_PLANS)
+        return list(rows)
 
     @staticmethod
     async def _read(

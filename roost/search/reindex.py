@@ -89,4 +89,4 @@ async def _reindex_concurrently(db: Database) -> None:
     # REINDEX CONCURRENTLY runs outside any transaction block.
     async with db.engine.connect() as conn:
         auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
-        await auto.execute(sa.text("REINDEX INDEX CONCURRENTLY ix_statuses_search"))
+        await auto.execute(sa.text("REINDEX INDEX CONCURRENTLY ix_statuses_search_vector"))

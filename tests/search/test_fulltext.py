@@ -161,10 +161,8 @@ async def test_hidden_best_matches_are_passed_over_and_pages_follow_on(
 
 
 async def test_an_old_match_is_found_past_the_newest_posts(
-    client: httpx.AsyncClient, alice: User, bob: User, monkeypatch: pytest.MonkeyPatch
+    client: httpx.AsyncClient, alice: User, bob: User
 ) -> None:
-    # PostgreSQL looks among the newest FIRST_WINDOW posts first, then further back.
-    monkeypatch.setattr(fulltext_queries, "FIRST_WINDOW", 2)
     old = await post(client, bob, "An osprey at the lake")
     for n in range(3):
         await post(client, bob, f"Nothing to see {n}")
