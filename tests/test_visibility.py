@@ -300,6 +300,30 @@ async def test_suspended_author_disappears(
     assert r.status_code == 404
 
 
+async def test_silenced_author_leaves_public_places_for_non_followers(
+    client: httpx.AsyncClient, world: World, roost: Roost
+) -> None:
+    # A moderator's limit (silence): gone from public and hashtag timelines and search for
+    # those who do not follow the author; its posts open as before for everyone who could.
+    await roost.db.execute(
+        accounts.update()
+        .where(accounts.c.id == world.users["author"].id)
+        .values(silenced_at=utcnow())
+    )
+    failures = []
+    for viewer in VIEWERS:
+        for url in ("/api/v1/timelines/public", "/api/v1/timelines/tag/matrix"):
+            r = await client.get(url, headers=_auth(world, viewer))
+            shown = world.posts["public"] in {s["id"] for s in r.json()}
+            if shown != (viewer in ("author", "follower")):
+                failures.append(f"{viewer} {url}, silenced author's public post shown: {shown}")
+        for vis, sid in world.posts.items():
+            r = await client.get(f"/api/v1/statuses/{sid}", headers=_auth(world, viewer))
+            if (r.status_code == 200) != (viewer in CAN_SEE[vis]):
+                failures.append(f"{viewer} opens silenced author's {vis} post: {r.status_code}")
+    _report(failures)
+
+
 async def test_muted_author_hidden_from_timelines_not_from_post_page(
     client: httpx.AsyncClient, world: World
 ) -> None:
@@ -321,3 +345,47 @@ async def test_private_posts_cannot_be_reblogged_by_others(
         f"/api/v1/statuses/{world.posts['private']}/reblog", headers=world.users["follower"].auth
     )
     assert r.status_code == 403
+
+
+async def test_list_timelines(client: httpx.AsyncClient, world: World) -> None:
+    # The follower lists the author: the list shows what their home shows of the author
+    # (all but the direct post, which does not mention them), read from the list's feed.
+    follower = world.users["follower"].auth
+    r = await client.post("/api/v1/lists", json={"title": "matrix"}, headers=follower)
+    assert r.status_code == 200, r.text
+    list_id = r.json()["id"]
+    r = await client.post(
+        f"/api/v1/lists/{list_id}/accounts",
+        json={"account_ids": [world.users["author"].id]},
+        headers=follower,
+    )
+    assert r.status_code == 200, r.text
+    failures = []
+    for viewer in VIEWERS:
+        r = await client.get(f"/api/v1/timelines/list/{list_id}", headers=_auth(world, viewer))
+        if viewer != "follower":  # a list is its owner's alone
+            wanted = 401 if viewer == "anonymous" else 404
+            if r.status_code != wanted:
+                failures.append(f"{viewer} reads the follower's list: {r.status_code}")
+            continue
+        seen = {s["id"] for s in r.json()}
+        for vis, sid in world.posts.items():
+            if (sid in seen) != (vis != "direct"):
+                failures.append(f"follower's list, {vis} post shown: {sid in seen}")
+    _report(failures)
+
+
+async def test_grouped_notifications(client: httpx.AsyncClient, world: World) -> None:
+    # As test_notifications, through /api/v2/notifications (read from notification_groups).
+    failures = []
+    for viewer in ("author", "follower", "mentioned", "stranger", "blocked"):
+        r = await client.get("/api/v2/notifications", headers=world.users[viewer].auth)
+        assert r.status_code == 200, r.text
+        shown = {s["id"] for s in r.json()["statuses"]}
+        for vis, sid in world.posts.items():
+            wanted = viewer == "mentioned" and vis != "direct"
+            if (sid in shown) != wanted:
+                failures.append(f"{viewer} grouped notifications, {vis} post shown: {sid in shown}")
+    r = await client.get("/api/v2/notifications")
+    assert r.status_code == 401
+    _report(failures)
