@@ -168,3 +168,47 @@ async def test_moderator_deletes_posts_with_a_warning(
         "Not here",
         [gone],
     )
+
+
+async def test_suspended_account_vanishes_everywhere_and_returns_after_unsuspend(
+    client: httpx.AsyncClient, roost: Roost, alice: User, bob: User, carol: User,
+    moderator: User,
+) -> None:  # fmt: skip
+    r = await client.post(f"/api/v1/accounts/{bob.sid}/follow", headers=carol.auth)
+    assert r.status_code == 200
+    root = await post(client, alice, "what did you see today?")
+    seen = await post(client, bob, "@alice a flamingo #birds")
+    reply = await post(client, bob, "@alice another flamingo", in_reply_to_id=root)
+    bobs = {seen, reply}
+
+    async def where_shown() -> dict[str, bool]:
+        context = await client.get(f"/api/v1/statuses/{root}/context", headers=carol.auth)
+        mentions = await client.get("/api/v1/notifications?types[]=mention", headers=alice.auth)
+        grouped = await client.get("/api/v2/notifications", headers=alice.auth)
+        return {
+            "home": seen in await ids(client, "/api/v1/timelines/home", carol),
+            "public": seen in await ids(client, "/api/v1/timelines/public", None),
+            "tag": seen in await ids(client, "/api/v1/timelines/tag/birds", alice),
+            "search": bool(
+                bobs & set(await ids(client, "/api/v2/search?q=flamingo&type=statuses", alice))
+            ),
+            "thread": reply in {s["id"] for s in context.json()["descendants"]},
+            "notifications": bool(bobs & {n["status"]["id"] for n in mentions.json()}),
+            "grouped": bool(bobs & {s["id"] for s in grouped.json()["statuses"]}),
+            "post": (await client.get(f"/api/v1/statuses/{seen}")).status_code == 200,
+            "profile": (await client.get(f"/api/v1/accounts/{bob.sid}")).status_code == 200,
+        }
+
+    everywhere = await where_shown()
+    assert all(everywhere.values()), everywhere
+    # Its own stream ends with its token: every process forgets the token at once.
+    assert (await client.get("/api/v1/accounts/verify_credentials", headers=bob.auth)).is_success
+    actor = Staff(moderator.id, "moderator")
+    await acts.do_account_action(roost.db, actor, bob.id, "suspend", text="spam")
+    nowhere = await where_shown()
+    assert not any(nowhere.values()), nowhere
+    await eventually(client, "/api/v1/accounts/verify_credentials", bob.auth, 401)
+
+    await acts.do_unsuspend(roost.db, actor, bob.id, text="appealed")
+    assert await where_shown() == everywhere
+    await eventually(client, "/api/v1/accounts/verify_credentials", bob.auth, 200)
