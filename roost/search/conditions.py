@@ -54,14 +54,20 @@ def filter_shape(index: int, name: str, value: str, negated: bool) -> tuple[Filt
 
 def findable(s: FromClause, anonymous: bool) -> sa.ColumnElement[bool]:
     """Mastodon's rule for what search may find (see the module's docstring)."""
-    indexable = sa.and_(
-        s.c.visibility == "public",
-        sa.exists().where(  # a limited author: their followers only
-            accounts.c.id == s.c.account_id,
-            accounts.c.indexable.is_(True),
-            unlimited_author(accounts, None if anonymous else VIEWER),
-        ),
+    # The author's row is read by its key for each candidate, as a scalar subquery: as an
+    # EXISTS beside the viewer's library (an OR), PostgreSQL made it a hashed subplan,
+    # reading every indexable account for each search (37 ms at 111k accounts, measured).
+    author_ok = (
+        sa.select(
+            sa.and_(  # a limited author: their followers only
+                accounts.c.indexable.is_(True),
+                unlimited_author(accounts, None if anonymous else VIEWER),
+            )
+        )
+        .where(accounts.c.id == s.c.account_id)
+        .scalar_subquery()
     )
+    indexable = sa.and_(s.c.visibility == "public", author_ok.is_(True))
     if anonymous:
         return indexable
     return sa.or_(indexable, *_in_library(s))
