@@ -22,6 +22,7 @@ from roost.api.errors import ApiError
 from roost.http.auth import authenticate, instance_of, rate_limit
 from roost.http.params import Params, parse_id
 from roost.http.responses import json_response
+from roost.moderation.staff import Staff
 from roost.oauth.scopes import scope_allows
 
 if TYPE_CHECKING:
@@ -57,6 +58,11 @@ class ApiRequest:
         account_id = self.me.account_id
         assert account_id is not None
         return account_id
+
+    @property
+    def staff(self) -> Staff:
+        """The user of the token as moderation's actor, with their staff role (None: none)."""
+        return Staff(self.me_id, self.me.role)
 
     @property
     def viewer_id(self) -> int | None:

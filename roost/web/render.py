@@ -27,9 +27,10 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from roost.accounts.entities import CredentialAccount, CustomEmoji
 from roost.emojis.queries import IN_TEXT_RE
-from roost.errors import RoostError
+from roost.errors import NotFound, RoostError
 from roost.http.params import id_or_none
 from roost.instance import Roost
+from roost.moderation.staff import Staff
 from roost.oauth.queries import Viewer
 from roost.web.csrf import CsrfError, check_csrf, csrf_token, issue_csrf
 from roost.web.i18n import LOCALES, choose_locale, gettext_for, install_jinja, locale_of
@@ -126,6 +127,19 @@ class Page:
     @property
     def viewer_id(self) -> int | None:
         return self.viewer.account_id if self.viewer else None
+
+    @property
+    def staff(self) -> Staff:
+        """The signed-in user as moderation's actor, with their staff role (None: none)."""
+        assert self.viewer is not None
+        return Staff(self.me_id, self.viewer.role)
+
+    def path_id(self, name: str = "id") -> int:
+        """The id in the address (`{id}`); NotFound for anything that cannot be one."""
+        found = parse_id(str(self.request.path_params[name]))
+        if found is None:
+            raise NotFound()
+        return found
 
     @property
     def locale(self) -> str:

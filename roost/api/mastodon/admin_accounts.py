@@ -22,26 +22,21 @@ from roost.moderation.admin_account_queries import (
     render_admin_accounts,
 )
 from roost.moderation.entities import AdminAccount
-from roost.moderation.staff import Staff
 
 api = Api()
 READ, WRITE = "admin:read:accounts", "admin:write:accounts"
 V1_STATUSES = ("active", "pending", "disabled", "silenced", "suspended", "sensitized")
 
 
-def _staff(req: ApiRequest) -> Staff:
-    return Staff(req.me_id, req.me.role)
-
-
 async def _one(req: ApiRequest, account_id: int | None = None) -> Response:
     found = await render_admin_account(
-        req.roost.db, _staff(req), account_id or req.path_id(), req.roost.settings.base_url
+        req.roost.db, req.staff, account_id or req.path_id(), req.roost.settings.base_url
     )
     return json_response(found)
 
 
 async def _page(req: ApiRequest, where: AccountFilter) -> Response:
-    p, actor = req.params, _staff(req)
+    p, actor = req.params, req.staff
     ids = await access_admin_accounts(
         req.roost.db, actor, where, max_id=p.id("max_id"), since_id=p.id("since_id"),
         min_id=p.id("min_id"), limit=p.int("limit", 100, lo=1, hi=200),
@@ -109,7 +104,7 @@ async def account_action(req: ApiRequest) -> Response:
     `warning_preset_id` is accepted and left aside (Roost has no presets)."""
     p = req.params
     await actions.do_account_action(
-        req.roost.db, _staff(req), req.path_id(), p.str("type", "", max_len=20),
+        req.roost.db, req.staff, req.path_id(), p.str("type", "", max_len=20),
         text=p.str("text", "", max_len=actions.MAX_TEXT), report_id=p.id("report_id"),
         send_email_notification=bool(p.bool("send_email_notification", True)),
     )  # fmt: skip
@@ -124,11 +119,11 @@ def _step(path: str, step: Step, doc: str) -> None:
         account_id = req.path_id()
         if path == "reject":  # the account is gone afterwards: render it first
             before = await render_admin_account(
-                req.roost.db, _staff(req), account_id, req.roost.settings.base_url
+                req.roost.db, req.staff, account_id, req.roost.settings.base_url
             )
-            await step(req.roost.db, _staff(req), account_id)
+            await step(req.roost.db, req.staff, account_id)
             return json_response(before)
-        await step(req.roost.db, _staff(req), account_id)
+        await step(req.roost.db, req.staff, account_id)
         return await _one(req, account_id)
 
     handler.__doc__ = doc
@@ -149,5 +144,5 @@ _step("unsensitive", actions.do_unsensitive, "Stop marking the account's posts s
 async def delete_account(req: ApiRequest) -> Response:
     """Delete a suspended account's data (`delete_user_data`); answers the account."""
     account_id = req.path_id()
-    await actions.do_delete(req.roost.db, _staff(req), account_id)
+    await actions.do_delete(req.roost.db, req.staff, account_id)
     return await _one(req, account_id)

@@ -31,14 +31,9 @@ from roost.blocks.queries import (
     render_ip_block,
 )
 from roost.http.responses import json_response
-from roost.moderation.staff import Staff
 
 api = Api()
 MAX_TEXT = 1000
-
-
-def staff(req: ApiRequest) -> Staff:
-    return Staff(req.me_id, req.me.role)
 
 
 def paging(req: ApiRequest) -> Paging:
@@ -57,12 +52,12 @@ def readable(
     scope = f"admin:read:{name}"
 
     async def listed(req: ApiRequest) -> Response:
-        rows = await access_blocks(req.roost.db, staff(req), kind, paging(req))
+        rows = await access_blocks(req.roost.db, req.staff, kind, paging(req))
         first, last = (rows[0].id, rows[-1].id) if rows else (None, None)
         return page_response(req, [render(r) for r in rows], first, last)
 
     async def one(req: ApiRequest) -> Response:
-        row = await access_block(req.roost.db, staff(req), kind, req.path_id())
+        row = await access_block(req.roost.db, req.staff, kind, req.path_id())
         return json_response(render(row))
 
     listed.__doc__ = f"The {name.replace('_', ' ')}, newest first."
@@ -76,7 +71,7 @@ def deletable(api: Api, path: str, name: str, delete: Any) -> None:
     """DELETE `path/{id}`: lift the block; answers `{}`."""
 
     async def handler(req: ApiRequest) -> Response:
-        await delete(req.roost.db, staff(req), req.path_id())
+        await delete(req.roost.db, req.staff, req.path_id())
         return json_response({})
 
     handler.__doc__ = f"Remove one of the {name.replace('_', ' ')}."
@@ -95,7 +90,7 @@ deletable(api, EMAIL_DOMAINS, "email_domain_blocks", actions.do_unblock_email_do
 async def create_email_domain_block(req: ApiRequest) -> Response:
     """Refuse sign-ups from `domain` and its subdomains (with `allow_with_approval`, hold
     them for approval instead)."""
-    p, actor = req.params, staff(req)
+    p, actor = req.params, req.staff
     block_id = await actions.do_block_email_domain(
         req.roost.db, actor, p.required_str("domain", max_len=300),
         allow_with_approval=bool(p.bool("allow_with_approval", False)),
@@ -114,7 +109,7 @@ deletable(api, CANONICAL, "canonical_email_blocks", actions.do_unblock_canonical
            response=AdminCanonicalEmailBlock)  # fmt: skip
 async def create_canonical_email_block(req: ApiRequest) -> Response:
     """Refuse sign-ups whose canonical address is `email`'s, or has `canonical_email_hash`."""
-    p, actor = req.params, staff(req)
+    p, actor = req.params, req.staff
     block_id = await actions.do_block_canonical_email(
         req.roost.db, actor, email=p.str("email", max_len=MAX_TEXT),
         email_hash=p.str("canonical_email_hash", max_len=MAX_TEXT),
@@ -129,7 +124,7 @@ async def test_canonical_email_blocks(req: ApiRequest) -> Response:
     """The canonical email blocks that `email` matches."""
     email = req.params.required_str("email", max_len=MAX_TEXT)
     rows = await access_matching_canonical_blocks(
-        req.roost.db, staff(req), canonical_email_hash(email)
+        req.roost.db, req.staff, canonical_email_hash(email)
     )
     return json_response([render_canonical_email_block(r) for r in rows])
 
@@ -147,7 +142,7 @@ def _kept(req: ApiRequest, name: str, value: Callable[[], Any]) -> Any:
 async def create_ip_block(req: ApiRequest) -> Response:
     """Limit an address or CIDR range (`ip`) with a `severity`, for `expires_in` seconds
     or for good."""
-    p, actor = req.params, staff(req)
+    p, actor = req.params, req.staff
     block_id = await actions.do_block_ip(
         req.roost.db, actor, p.required_str("ip", max_len=100),
         p.str("severity", "", max_len=100), comment=p.str("comment", "", max_len=MAX_TEXT),
@@ -160,7 +155,7 @@ async def create_ip_block(req: ApiRequest) -> Response:
            response=AdminIpBlock)  # fmt: skip
 async def update_ip_block(req: ApiRequest) -> Response:
     """Change an IP block's `ip`, `severity`, `comment` or `expires_in` (those given)."""
-    p, actor, block_id = req.params, staff(req), req.path_id()
+    p, actor, block_id = req.params, req.staff, req.path_id()
     await actions.do_update_ip_block(
         req.roost.db, actor, block_id,
         ip=_kept(req, "ip", lambda: p.str("ip", "", max_len=100)),

@@ -12,7 +12,7 @@ from typing import Any
 from starlette.responses import Response
 
 from roost.api.http import Api, ApiRequest
-from roost.api.mastodon.admin_blocks import deletable, readable, staff
+from roost.api.mastodon.admin_blocks import deletable, readable
 from roost.blocks.actions import KEEP
 from roost.blocks.entities import AdminDomainAllow, AdminDomainBlock
 from roost.blocks.federation import (
@@ -61,7 +61,7 @@ def _policy(p: Params, default: Any) -> dict[str, Any]:
 async def create_domain_block(req: ApiRequest) -> Response:
     """Limit a server: `severity` silence (default), suspend or noop, and whether to
     reject its media or reports. 422 with `existing_domain_block` when it already is."""
-    p, actor = req.params, staff(req)
+    p, actor = req.params, req.staff
     given = {k: v for k, v in _policy(p, None).items() if v is not None}
     given = {**given, **{name: bool(given.get(name, False)) for name in FLAGS}}
     try:
@@ -79,7 +79,7 @@ async def create_domain_block(req: ApiRequest) -> Response:
            response=AdminDomainBlock)  # fmt: skip
 async def update_domain_block(req: ApiRequest) -> Response:
     """Change a domain block's policy (the values given; its domain stays)."""
-    actor, block_id = staff(req), req.path_id()
+    actor, block_id = req.staff, req.path_id()
     await do_update_domain_block(req.roost.db, actor, block_id, **_policy(req.params, KEEP))
     row = await access_block(req.roost.db, actor, DOMAIN_BLOCK, block_id)
     return json_response(render_domain_block(row))
@@ -89,7 +89,7 @@ async def update_domain_block(req: ApiRequest) -> Response:
            response=AdminDomainAllow)  # fmt: skip
 async def create_domain_allow(req: ApiRequest) -> Response:
     """Allow a server to federate (the existing allow when it already is)."""
-    actor = staff(req)
+    actor = req.staff
     allow_id = await do_allow_domain(
         req.roost.db, actor, req.params.required_str("domain", max_len=300)
     )

@@ -13,7 +13,6 @@ from starlette.responses import Response
 
 from roost.api.http import Api, ApiRequest
 from roost.http.responses import json_response
-from roost.moderation.staff import Staff
 from roost.moderation.stats_common import Cohort, Dimension, Measure
 from roost.moderation.stats_dimensions import access_dimensions
 from roost.moderation.stats_measures import access_measures
@@ -22,10 +21,6 @@ from roost.moderation.stats_retention import access_retention
 api = Api()
 READ = "admin:read"
 MAX_KEYS = 20
-
-
-def _staff(req: ApiRequest) -> Staff:
-    return Staff(req.me_id, req.me.role)
 
 
 def _keys(req: ApiRequest) -> list[str]:
@@ -51,7 +46,7 @@ async def measures(req: ApiRequest) -> Response:
     """Figures day by day between `start_at` and `end_at`, for each of `keys[]`."""
     keys = _keys(req)
     found = await access_measures(
-        req.roost.db, _staff(req), keys, _between(req), _key_params(req, keys),
+        req.roost.db, req.staff, keys, _between(req), _key_params(req, keys),
         req.roost.settings.domain,
     )  # fmt: skip
     return json_response(found)
@@ -62,7 +57,7 @@ async def dimensions(req: ApiRequest) -> Response:
     """Breakdowns (languages, apps, servers, space, versions...) for each of `keys[]`."""
     p, keys, roost = req.params, _keys(req), req.roost
     found = await access_dimensions(
-        roost.db, _staff(req), keys, _between(req), p.int("limit", 10, lo=1, hi=100),
+        roost.db, req.staff, keys, _between(req), p.int("limit", 10, lo=1, hi=100),
         _key_params(req, keys), local_domain=roost.settings.domain,
         redis=roost.backends.redis, storage=roost.media_storage, cache=roost.cache,
     )  # fmt: skip
@@ -73,5 +68,5 @@ async def dimensions(req: ApiRequest) -> Response:
 async def retention(req: ApiRequest) -> Response:
     """Of who signed up each day or month (`frequency`), how many stayed active."""
     frequency = req.params.str("frequency", "day", max_len=10)
-    found = await access_retention(req.roost.db, _staff(req), _between(req), frequency)
+    found = await access_retention(req.roost.db, req.staff, _between(req), frequency)
     return json_response(found)

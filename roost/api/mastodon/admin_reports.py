@@ -20,18 +20,13 @@ from roost.moderation.report_queries import (
     access_reports,
     render_admin_reports,
 )
-from roost.moderation.staff import Staff
 
 api = Api()
 READ, WRITE = "admin:read:reports", "admin:write:reports"
 
 
-def _staff(req: ApiRequest) -> Staff:
-    return Staff(req.me_id, req.me.role)
-
-
 async def _one(req: ApiRequest) -> Response:
-    actor = _staff(req)
+    actor = req.staff
     row = await access_report(req.roost.db, actor, req.path_id())
     rendered = await render_admin_reports(req.roost.db, actor, [row], req.roost.statuses)
     return json_response(rendered[0])
@@ -41,7 +36,7 @@ async def _one(req: ApiRequest) -> Response:
 async def list_reports(req: ApiRequest) -> Response:
     """Reports, newest first: unresolved ones unless `resolved`; by `account_id`, about
     `target_account_id`."""
-    p, actor = req.params, _staff(req)
+    p, actor = req.params, req.staff
     where = ReportFilter(
         resolved=bool(p.bool("resolved", False)),
         account_id=p.id("account_id"),
@@ -67,7 +62,7 @@ async def update_report(req: ApiRequest) -> Response:
     p = req.params
     rule_ids = p.ids("rule_ids", most=100) if p.has("rule_ids") else None
     await actions.do_update_report(
-        req.roost.db, _staff(req), req.path_id(),
+        req.roost.db, req.staff, req.path_id(),
         category=p.str("category", max_len=20), rule_ids=rule_ids,
     )  # fmt: skip
     return await _one(req)
@@ -78,7 +73,7 @@ Step = Callable[..., Awaitable[None]]  # (db, actor, report_id)
 
 def _step(path: str, step: Step, doc: str) -> None:
     async def handler(req: ApiRequest) -> Response:
-        await step(req.roost.db, _staff(req), req.path_id())
+        await step(req.roost.db, req.staff, req.path_id())
         return await _one(req)
 
     handler.__doc__ = doc

@@ -15,7 +15,6 @@ from starlette.responses import Response
 from roost.api.http import Api, ApiRequest
 from roost.errors import NotFound
 from roost.http.responses import json_response
-from roost.moderation.staff import Staff
 from roost.moderation.stats_trends import (
     AdminTag,
     AdminTrendsLink,
@@ -37,14 +36,10 @@ Handler = Callable[[ApiRequest], Awaitable[Response]]
 READ, WRITE = "admin:read", "admin:write"
 
 
-def _staff(req: ApiRequest) -> Staff:
-    return Staff(req.me_id, req.me.role)
-
-
 async def _page(req: ApiRequest, kind: str, default: int) -> tuple[list[int], Decisions]:
     p, roost = req.params, req.roost
     return await access_trend_candidates(
-        roost.db, roost.cache, _staff(req), kind,
+        roost.db, roost.cache, req.staff, kind,
         limit=p.int("limit", default, lo=1, hi=200), offset=p.int("offset", 0, lo=0, hi=200),
     )  # fmt: skip
 
@@ -89,7 +84,7 @@ async def links(req: ApiRequest) -> Response:
 
 
 async def _decide(req: ApiRequest, kind: str, trendable: bool) -> Response:
-    actor, target_id = _staff(req), req.path_id()
+    actor, target_id = req.staff, req.path_id()
     check_reviewer(actor)
     if kind == "status" and not await visible_ids(req.roost.db, req.viewer_id, [target_id]):
         raise NotFound()

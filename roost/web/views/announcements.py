@@ -19,7 +19,6 @@ from roost.web.render import (
     form_str,
     form_view,
     page_view,
-    parse_id,
     read_form,
     redirect,
     render,
@@ -36,13 +35,6 @@ async def unread_announcements(page: Page) -> list[Announcement]:
     return [a for a in found if not a.read]
 
 
-def _id(page: Page) -> int:
-    found = parse_id(str(page.request.path_params["id"]))
-    if found is None:
-        raise NotFound()
-    return found
-
-
 def _back(page: Page, form: FormData) -> Response:
     return redirect(safe_next(form_str(page, form, "next", max_len=2000)))
 
@@ -52,7 +44,7 @@ async def dismiss(page: Page) -> Response:
     """POST /announcements/{id}/dismiss"""
     form = await read_form(page)
     try:
-        await actions.do_dismiss(page.roost.db, page.me_id, _id(page))
+        await actions.do_dismiss(page.roost.db, page.me_id, page.path_id())
     except NotFound as exc:
         raise RoostError(page._("There is no such announcement."), status=404) from exc
     return _back(page, form)
@@ -65,9 +57,9 @@ async def react(page: Page) -> Response:
     name = form_str(page, form, "name", max_len=100)
     try:
         if form.get("undo") == "1":
-            await actions.do_remove_reaction(page.roost.db, page.me_id, _id(page), name)
+            await actions.do_remove_reaction(page.roost.db, page.me_id, page.path_id(), name)
         else:
-            await actions.do_add_reaction(page.roost.db, page.me_id, _id(page), name)
+            await actions.do_add_reaction(page.roost.db, page.me_id, page.path_id(), name)
     except NotFound as exc:
         raise RoostError(page._("There is no such announcement."), status=404) from exc
     except Invalid as exc:
@@ -99,7 +91,7 @@ async def admin_page(page: Page) -> Response:
 async def edit_page(page: Page) -> Response:
     """GET /admin/announcements/{id}/edit"""
     check_staff(page, "manage_announcements")
-    row = await announcement_row(page.roost.db, _id(page))
+    row = await announcement_row(page.roost.db, page.path_id())
     values = {"text": row.text, "starts_at": _local(row.starts_at),
               "ends_at": _local(row.ends_at), "all_day": row.all_day,
               "publish": row.published}  # fmt: skip
@@ -148,7 +140,7 @@ async def create(page: Page) -> Response:
 async def edit_submit(page: Page) -> Response:
     """POST /admin/announcements/{id}/edit"""
     check_staff(page, "manage_announcements")
-    announcement_id = _id(page)
+    announcement_id = page.path_id()
     form = await read_form(page)
     values: dict[str, Any] = {}
     try:
@@ -165,5 +157,5 @@ async def delete(page: Page) -> Response:
     """POST /admin/announcements/{id}/delete"""
     check_staff(page, "manage_announcements")
     await read_form(page)
-    await actions.do_delete_announcement(page.roost.db, _id(page))
+    await actions.do_delete_announcement(page.roost.db, page.path_id())
     return redirect("/admin/announcements")

@@ -21,7 +21,6 @@ from roost.blocks.queries import (
     render_ip_block,
 )
 from roost.errors import NotFound, RoostError
-from roost.moderation.staff import Staff
 from roost.web.render import (
     Page,
     form_str,
@@ -39,13 +38,8 @@ SHOWN = Paging(limit=200)
 EXPIRIES = ("", "86400", "1209600", "2592000", "31536000")
 
 
-def _staff(page: Page) -> Staff:
-    assert page.viewer is not None
-    return Staff(page.me_id, page.viewer.role)
-
-
 async def _page(page: Page, *, error: str = "", status: int = 200) -> Response:
-    actor = _staff(page)
+    actor = page.staff
     if not actor.can("manage_blocks"):
         raise RoostError(page._("This action is not allowed"), status=403)
     db = page.roost.db
@@ -89,7 +83,7 @@ async def add_email_domain(page: Page) -> Response:
     return await _adding(
         page,
         lambda: actions.do_block_email_domain(
-            page.roost.db, _staff(page), domain, allow_with_approval=approval
+            page.roost.db, page.staff, domain, allow_with_approval=approval
         ),
     )
 
@@ -106,7 +100,7 @@ async def add_ip(page: Page) -> Response:
     return await _adding(
         page,
         lambda: actions.do_block_ip(
-            page.roost.db, _staff(page), ip, severity, comment=comment, expires_in=expires_in
+            page.roost.db, page.staff, ip, severity, comment=comment, expires_in=expires_in
         ),
     )
 
@@ -122,7 +116,7 @@ async def add_domain(page: Page) -> Response:
         page,
         lambda: do_block_domain(
             page.roost.db,
-            _staff(page),
+            page.staff,
             domain,
             severity=severity,
             public_comment=comment,
@@ -147,5 +141,5 @@ async def remove(page: Page) -> Response:
     if lift is None or block_id is None:
         raise NotFound()
     await read_form(page)
-    await lift(page.roost.db, _staff(page), block_id)
+    await lift(page.roost.db, page.staff, block_id)
     return redirect(PATH)

@@ -15,7 +15,6 @@ from roost.moderation.report_queries import (
     render_admin_reports,
 )
 from roost.moderation.rules import current_rules, do_add_rule, do_remove_rule
-from roost.moderation.staff import Staff
 from roost.web.render import (
     Page,
     form_str,
@@ -36,22 +35,10 @@ STEPS = {
 }
 
 
-def _staff(page: Page) -> Staff:
-    assert page.viewer is not None
-    return Staff(page.me_id, page.viewer.role)
-
-
-def _id(page: Page) -> int:
-    found = parse_id(str(page.request.path_params["id"]))
-    if found is None:
-        raise NotFound()
-    return found
-
-
 @page_view(login=True)
 async def queue(page: Page) -> Response:
     """GET /moderation/reports: unresolved reports first, then the latest resolved."""
-    db, actor = page.roost.db, _staff(page)
+    db, actor = page.roost.db, page.staff
     open_rows = await access_reports(db, actor, ReportFilter(), limit=QUEUE_SIZE)
     done_rows = await access_reports(db, actor, ReportFilter(resolved=True), limit=QUEUE_SIZE)
     rendered = await render_admin_reports(db, actor, [*open_rows, *done_rows], page.roost.statuses)
@@ -64,7 +51,7 @@ async def queue(page: Page) -> Response:
 @page_view(login=True)
 async def report(page: Page) -> Response:
     """GET /moderation/reports/{id}: the report, the reported posts, and its history."""
-    db, actor, report_id = page.roost.db, _staff(page), _id(page)
+    db, actor, report_id = page.roost.db, page.staff, page.path_id()
     row = await access_report(db, actor, report_id)
     [shown] = await render_admin_reports(db, actor, [row], page.roost.statuses)
     history = await access_audit_log(db, actor, target=("Report", report_id))
@@ -85,8 +72,8 @@ async def act(page: Page) -> Response:
     note = form_str(page, form, "note", max_len=1000).strip()
     if not note:
         raise RoostError(page._("Write a note saying why."), status=422)
-    report_id = _id(page)
-    await step(page.roost.db, _staff(page), report_id, note)
+    report_id = page.path_id()
+    await step(page.roost.db, page.staff, report_id, note)
     return redirect(f"/moderation/reports/{report_id}")
 
 
@@ -94,7 +81,7 @@ async def act(page: Page) -> Response:
 async def audit(page: Page) -> Response:
     """GET /moderation/audit: what staff did, newest first."""
     max_id = parse_id(page.request.query_params.get("max_id"))
-    entries = await access_audit_log(page.roost.db, _staff(page), max_id=max_id, limit=100)
+    entries = await access_audit_log(page.roost.db, page.staff, max_id=max_id, limit=100)
     older = f"/moderation/audit?max_id={entries[-1].id}" if len(entries) == 100 else None
     return render(
         page, "moderation_audit.html", nav="moderation", tab="audit", entries=entries,
@@ -105,7 +92,7 @@ async def audit(page: Page) -> Response:
 @page_view(login=True)
 async def rules_page(page: Page) -> Response:
     """GET /moderation/rules: the rules, and a form to add one (`manage_rules`)."""
-    if not _staff(page).can("manage_rules"):
+    if not page.staff.can("manage_rules"):
         raise RoostError(page._("This action is not allowed"), status=403)
     return render(
         page, "moderation_rules.html", nav="moderation", tab="rules",
@@ -119,12 +106,12 @@ async def add_rule(page: Page) -> Response:
     form = await read_form(page)
     text = form_str(page, form, "text", max_len=300)
     hint = form_str(page, form, "hint", max_len=1000)
-    await do_add_rule(page.roost.db, _staff(page), text, hint)
+    await do_add_rule(page.roost.db, page.staff, text, hint)
     return redirect("/moderation/rules")
 
 
 @form_view()
 async def remove_rule(page: Page) -> Response:
     """POST /moderation/rules/{id}/delete: take a rule out of force."""
-    await do_remove_rule(page.roost.db, _staff(page), _id(page))
+    await do_remove_rule(page.roost.db, page.staff, page.path_id())
     return redirect("/moderation/rules")

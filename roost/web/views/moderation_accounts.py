@@ -79,18 +79,6 @@ STEPS: dict[str, Step] = {
 }
 
 
-def _staff(page: Page) -> Staff:
-    assert page.viewer is not None
-    return Staff(page.me_id, page.viewer.role)
-
-
-def _id(page: Page) -> int:
-    found = parse_id(str(page.request.path_params["id"]))
-    if found is None:
-        raise NotFound()
-    return found
-
-
 def _older(page: Page, path: str, last_id: int, **query: str) -> str:
     kept = {k: v for k, v in query.items() if v}
     return f"{path}?{urlencode({**kept, 'max_id': str(last_id)})}"
@@ -106,7 +94,7 @@ async def accounts_page(page: Page) -> Response:
         state = "all"
     text = params.get("q", "")[:100]
     found = await access_moderated_accounts(
-        page.roost.db, _staff(page), AccountFilter(state, text), page.base_url,
+        page.roost.db, page.staff, AccountFilter(state, text), page.base_url,
         max_id=parse_id(params.get("max_id")), limit=PAGE_SIZE,
     )  # fmt: skip
     older = None
@@ -122,7 +110,7 @@ async def accounts_page(page: Page) -> Response:
 async def account_page(page: Page) -> Response:
     """GET /moderation/accounts/{id}: the account, its posts, reports, warnings and
     history, and the actions a moderator may take on it."""
-    db, actor, account_id = page.roost.db, _staff(page), _id(page)
+    db, actor, account_id = page.roost.db, page.staff, page.path_id()
     shown = await access_moderated_account(db, actor, account_id, page.base_url)
     record = await access_account_record(db, actor, account_id, page.roost.statuses)
     return render(
@@ -136,7 +124,7 @@ async def pending_page(page: Page) -> Response:
     """GET /moderation/pending: the sign-ups waiting for approval, with what they wrote."""
     params = page.request.query_params
     found = await access_moderated_accounts(
-        page.roost.db, _staff(page), AccountFilter("pending"), page.base_url,
+        page.roost.db, page.staff, AccountFilter("pending"), page.base_url,
         max_id=parse_id(params.get("max_id")), limit=PAGE_SIZE,
     )  # fmt: skip
     older = _older(page, "/moderation/pending", found[-1].id) if len(found) == PAGE_SIZE else None
@@ -173,10 +161,10 @@ async def account_act(page: Page) -> Response:
     if step is None and action != "delete_posts":
         raise NotFound()
     form = await read_form(page)
-    account_id = _id(page)
+    account_id = page.path_id()
     reason = _reason(page, form, step.reason_required if step else True)
     report_id = _report_id(page, form)
-    db, actor = page.roost.db, _staff(page)
+    db, actor = page.roost.db, page.staff
     if step is not None:
         await step.run(db, actor, account_id, reason, report_id)
     else:
@@ -190,6 +178,4 @@ async def _delete_posts(page: Page, form: FormData, reason: str, report_id: int 
     ids = [i for i in (parse_id(v) for v in given[:MAX_POSTS]) if i is not None]
     if not ids:
         raise RoostError(page._("Choose the posts to delete."), status=422)
-    await acts.do_delete_statuses(
-        page.roost.db, _staff(page), ids, text=reason, report_id=report_id
-    )
+    await acts.do_delete_statuses(page.roost.db, page.staff, ids, text=reason, report_id=report_id)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from starlette.responses import Response
 
 from roost.errors import NotFound
-from roost.moderation.staff import Staff
 from roost.moderation.stats_trends import (
     Decisions,
     access_trend_candidates,
@@ -27,11 +26,6 @@ KINDS = {"tags": "tag", "statuses": "status", "links": "link"}
 VERBS = {"approve": True, "reject": False}
 
 
-def _staff(page: Page) -> Staff:
-    assert page.viewer is not None
-    return Staff(page.me_id, page.viewer.role)
-
-
 def _state(decisions: Decisions, target_id: int) -> str:
     return {None: "pending", True: "approved", False: "rejected"}[decisions.get(target_id)]
 
@@ -39,7 +33,7 @@ def _state(decisions: Decisions, target_id: int) -> str:
 @page_view(login=True)
 async def trends_review(page: Page) -> Response:
     """GET /moderation/trends: every candidate, the strongest first, with its state."""
-    roost, actor = page.roost, _staff(page)
+    roost, actor = page.roost, page.staff
     db, cache, review = roost.db, roost.cache, roost.settings.trends_review
     tag_ids, tag_state = await access_trend_candidates(db, cache, actor, "tag", limit=SHOWN)
     rendered = await render_tags_for(db, page.viewer_id, await tag_rows(db, tag_ids),
@@ -67,7 +61,7 @@ async def trends_decide(page: Page) -> Response:
     if kind is None or trendable is None or target_id is None:
         raise NotFound()
     await read_form(page)
-    actor = _staff(page)
+    actor = page.staff
     check_reviewer(actor)
     await do_review(page.roost.db, kind, target_id, trendable, actor)
     return redirect("/moderation/trends")
