@@ -38,7 +38,7 @@ async def unblock(page: Page) -> Response:
 @form_view()
 async def mute(page: Page) -> Response:
     """POST /@name/mute: their posts and notifications leave the viewer's timelines."""
-    return await _change(page, lambda db, me, target: do_mute(db, me, target))
+    return await _change(page, do_mute)
 
 
 @form_view()
