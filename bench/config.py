@@ -18,6 +18,8 @@ class Config:
     fanout_full: int  # followers of the tier whose followers' feeds are full
     seconds: float  # each measured wrk run at the largest size
     scale_seconds: float  # home-timeline runs at the smaller sizes
+    compare_rounds: int  # alternating rounds of plain / rich / filtered home (measure.py)
+    compare_seconds: float  # each run of those rounds
     warmup: float
     connections: int
     seed: int
@@ -36,6 +38,8 @@ QUICK: dict[str, Any] = {
     "fanout_full": 200,
     "seconds": 5.0,
     "scale_seconds": 3.0,
+    "compare_rounds": 3,
+    "compare_seconds": 3.0,
     "warmup": 1.0,
     "drain_timeout": 10.0,
 }
@@ -47,6 +51,8 @@ FULL: dict[str, Any] = {
     "fanout_full": 1000,
     "seconds": 20.0,
     "scale_seconds": 10.0,
+    "compare_rounds": 5,
+    "compare_seconds": 8.0,
     "warmup": 3.0,
     "drain_timeout": 120.0,
 }

@@ -12,6 +12,7 @@ import asyncio
 import multiprocessing
 import os
 import secrets
+import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -429,8 +430,9 @@ class BackendRun:
                 ),
                 self.cfg.seconds,
             )
-            await self._rich_home(server)
+            rich_token = await self._rich_home(server)
             await self._filtered_home(server)
+            await self._compare(server, rich_token)
             await self._viral(server)
             await self._endpoint(
                 server,
@@ -463,6 +465,43 @@ class BackendRun:
         finally:
             filtered.remove(server.base, token, made)
 
+    async def _compare(self, server: load.Server, rich_token: str) -> None:
+        """Plain home against the rich page and the filtered one, in alternating rounds:
+        each round measures the three in turn, and each is compared with the plain run of
+        its own round. The median of those paired changes is what the targets read: a
+        slow drift in the machine's speed (a 2-core VM's neighbours) moves both sides of a
+        pair alike, where one run of each, minutes apart, can differ by 10% on its own."""
+        home = "/api/v1/timelines/home"
+        reader = self.tokens["reader"]
+        runs: dict[str, list[load.WrkResult]] = {"home": [], "home_rich": [], "home_filtered": []}
+        seconds = self.cfg.compare_seconds
+        for _ in range(self.cfg.compare_rounds):
+            for name, token in (("home", reader), ("home_rich", rich_token)):
+                script = self._script(name, load.get_script(token))
+                runs[name].append(await self._wrk(server, home, script, seconds))
+            made = filtered.add(server.base, reader)
+            try:
+                script = self._script("home_filtered", load.get_script(reader))
+                runs["home_filtered"].append(await self._wrk(server, home, script, seconds))
+            finally:
+                filtered.remove(server.base, reader, made)
+        for name, results in runs.items():
+            if bad := sum(r.errors + r.non_2xx for r in results):
+                self.log(f"[red]{name}, alternating: {bad} errors or non-2xx answers[/red]")
+        plain = [r.rps for r in runs["home"]]
+        out: dict[str, Any] = {"rounds": self.cfg.compare_rounds, "seconds": seconds}
+        for name in ("home_rich", "home_filtered"):
+            rps = [r.rps for r in runs[name]]
+            changes = [round(x / h - 1, 4) for x, h in zip(rps, plain, strict=True)]
+            out[name] = {"home_rps": plain, "rps": rps, "changes": changes,
+                         "median_change": statistics.median(changes)}  # fmt: skip
+            self.log(
+                f"{self.inst.name}: {name} against home, alternating: "
+                + ", ".join(f"{c:+.1%}" for c in changes)
+                + f" (median {statistics.median(changes):+.1%})"
+            )
+        self.out["comparisons"] = out
+
     async def _viral(self, server: load.Server) -> None:
         """Grouped notifications with a group of 10,000 favourites (bench/grouped.py)."""
         skip = {self.reader, self.poster, self.author, *self.poster_followers}
@@ -478,8 +517,9 @@ class BackendRun:
         )
         self.out["endpoints"]["notifications_grouped"] |= {"favourites": fans}
 
-    async def _rich_home(self, server: load.Server) -> None:
-        """Home with polls (some voted in) and quotes in the page (bench/rich.py)."""
+    async def _rich_home(self, server: load.Server) -> str:
+        """Home with polls (some voted in) and quotes in the page (bench/rich.py); the
+        rich page reader's token."""
         skip = {self.reader, self.poster, self.author, *self.poster_followers}
         reader, authors = rich.pick(self.net, self.reader, skip)
         page = await rich.seed_page(
@@ -496,6 +536,7 @@ class BackendRun:
             "quotes": page.quotes,
             "media": page.media,
         }
+        return page.token
 
     async def _post_split(self) -> None:
         """POST again with the jobs in a separate `roost worker` process (`roost serve

@@ -15,6 +15,10 @@ from bench.charts import ENDPOINTS, FANOUT_TARGET, charts, k
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
+COMPARED = [  # measure.py's alternating rounds: each against plain home (issues 13, 18, 15)
+    ("home_rich", "home with polls, quotes and pictures"),
+    ("home_filtered", "home with three muted words"),
+]
 
 
 def _check(name: str, backend: str, target: str, measured: str, ok: bool | None) -> dict[str, Any]:
@@ -51,6 +55,21 @@ def checks(results: dict[str, Any]) -> list[dict[str, Any]]:
                     "< 20 ms",
                     f"{home['p99_ms']:.1f} ms",
                     home["p99_ms"] < 20,
+                )
+            )
+        compared = r.get("comparisons", {})
+        for name, what in COMPARED:
+            c = compared.get(name)
+            if c is None:
+                continue
+            rounds = ", ".join(f"{x:+.1%}" for x in c["changes"])
+            out.append(
+                _check(
+                    f"{what} against plain home, {len(c['changes'])} alternating rounds",
+                    b,
+                    "within 10% (median)",
+                    f"{c['median_change']:+.1%} (rounds: {rounds})",
+                    c["median_change"] >= -0.10,
                 )
             )
         post = r["endpoints"].get("post")
