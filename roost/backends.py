@@ -26,9 +26,12 @@ class Backends:
     cache: Cache
     limiter: RateLimiter
     redis: Any = None  # the shared Redis client, when scaled out
+    pipe: Any = None  # and its pipelined connection for hot reads (roost.redis_pipe)
 
     async def close(self) -> None:
         await self.pubsub.close()
+        if self.pipe is not None:
+            await self.pipe.close()
         if self.redis is not None:
             await self.redis.aclose()
 
@@ -52,16 +55,21 @@ def build_backends(settings: Settings, db: Database) -> Backends:
     from roost.pubsub.redis import RedisPubSub
     from roost.ratelimit.redis import RedisRateLimiter
     from roost.redis_client import connect
+    from roost.redis_pipe import PipelinedRedis
 
     client = connect(settings.redis_url)
+    pipe = PipelinedRedis(settings.redis_url)
     prefix = settings.redis_prefix
     # While Redis is away, each serves what it can (roost.outage).
     breaker = Breaker()
     return Backends(
-        feeds=OutageFeedStore(RedisFeedStore(client, prefix=prefix), breaker),
-        list_feeds=OutageFeedStore(RedisFeedStore(client, prefix=prefix, kind="list"), breaker),
+        feeds=OutageFeedStore(RedisFeedStore(client, pipe, prefix=prefix), breaker),
+        list_feeds=OutageFeedStore(
+            RedisFeedStore(client, pipe, prefix=prefix, kind="list"), breaker
+        ),
         pubsub=OutagePubSub(RedisPubSub(client, prefix=prefix), breaker),
-        cache=OutageCache(RedisCache(client, prefix=prefix), breaker),
-        limiter=OutageRateLimiter(RedisRateLimiter(client, prefix=prefix), breaker),
+        cache=OutageCache(RedisCache(client, pipe, prefix=prefix), breaker),
+        limiter=OutageRateLimiter(RedisRateLimiter(client, pipe, prefix=prefix), breaker),
         redis=client,
+        pipe=pipe,
     )

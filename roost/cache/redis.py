@@ -8,6 +8,7 @@ from typing import cast
 from redis.asyncio import Redis
 
 from roost.redis_client import delete_prefixed
+from roost.redis_pipe import PipelinedRedis
 
 # Each key set to its value only where it still holds the expected one (ARGV: ttl in ms,
 # then expected, value for each key).
@@ -21,18 +22,19 @@ end
 
 
 class RedisCache:
-    """Keys live at `{prefix}cache:{key}`, each with its own expiry (PX)."""
+    """Keys live at `{prefix}cache:{key}`, each with its own expiry (PX). Reads go through
+    the process's pipelined connection (`pipe`), writes through redis-py."""
 
-    def __init__(self, redis: Redis, *, prefix: str = "roost:") -> None:
+    def __init__(self, redis: Redis, pipe: PipelinedRedis, *, prefix: str = "roost:") -> None:
         self._redis = redis
+        self._pipe = pipe
         self._ns = f"{prefix}cache:"
         self._swap = redis.register_script(_SWAP)
 
     async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
         if not keys:
             return []
-        values = await self._redis.mget([self._ns + k for k in keys])
-        # Typed bytes | str because a client may decode; Roost's never does (connect()).
+        values = await self._pipe.execute("MGET", *[self._ns + k for k in keys])
         return cast(list[bytes | None], values)
 
     async def set_many(self, items: Mapping[str, bytes], ttl: float) -> None:

@@ -22,6 +22,7 @@ from redis.commands.core import AsyncScript
 
 from roost.feeds import FEED_CAP, FeedKind
 from roost.redis_client import delete_prefixed
+from roost.redis_pipe import PipelinedRedis, Script
 
 SENTINEL = b"0:0"
 NAMESPACES: dict[FeedKind, str] = {"home": "feed:", "list": "listfeed:"}
@@ -68,6 +69,7 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return false end
 local cmd = ARGV[4] == '1' and 'ZRANGEBYSCORE' or 'ZREVRANGEBYSCORE'
 return redis.call(cmd, KEYS[1], ARGV[1], ARGV[2], 'WITHSCORES', 'LIMIT', 0, ARGV[3])
 """
+_PAGE = Script(PAGE)
 
 
 def _member(status_id: int, author_id: int) -> bytes:
@@ -81,13 +83,15 @@ def _status_id(member: bytes) -> int:
 class RedisFeedStore:
     """The FeedStore for a scaled-out instance (see the module docstring for the layout)."""
 
-    def __init__(self, redis: Redis, *, prefix: str = "roost:", kind: FeedKind = "home") -> None:
+    def __init__(
+        self, redis: Redis, pipe: PipelinedRedis, *, prefix: str = "roost:", kind: FeedKind = "home"
+    ) -> None:
         self._redis = redis
+        self._pipe = pipe  # reading a page is every timeline's: the pipelined connection
         self._ns = f"{prefix}{NAMESPACES[kind]}"
         self._push = redis.register_script(PUSH)
         self._remove = redis.register_script(REMOVE)
         self._remove_author = redis.register_script(REMOVE_AUTHOR)
-        self._page = redis.register_script(PAGE)
 
     def _key(self, owner_id: int) -> str:
         return f"{self._ns}{owner_id}"
@@ -155,7 +159,7 @@ class RedisFeedStore:
             lo_score: Any = float(low) if low > 0 else "(0"  # "(0" leaves out the sentinel
             hi_score: Any = float(high) if high is not None else "+inf"
             args = [lo_score, hi_score, count, 1] if ascending else [hi_score, lo_score, count, 0]
-            flat = await self._page(keys=[key], args=args)
+            flat = await self._pipe.evalsha(_PAGE, [key], args)
             if flat is None:
                 return None
             rows = [(flat[i], float(flat[i + 1])) for i in range(0, len(flat), 2)]

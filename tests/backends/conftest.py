@@ -38,6 +38,7 @@ from roost.ratelimit import RateLimiter
 from roost.ratelimit.memory import MemoryRateLimiter
 from roost.ratelimit.redis import RedisRateLimiter
 from roost.redis_client import connect, delete_prefixed
+from roost.redis_pipe import PipelinedRedis
 from roost.statuses.tables import statuses
 from roost.timeutil import utcnow
 
@@ -110,23 +111,52 @@ async def pubsub(
     await hub.close()
 
 
+@pytest.fixture
+def redis_url(redis_env: RedisEnv) -> str:
+    redis_env.require()
+    return redis_env.url
+
+
+@pytest.fixture
+async def redis_pipe(redis_env: RedisEnv) -> AsyncIterator[PipelinedRedis]:
+    """The pipelined connection the Redis backends read through: it connects on first use,
+    so the in-process params, which take it unused, run without Redis."""
+    pipe = PipelinedRedis(redis_env.url)
+    yield pipe
+    await pipe.close()
+
+
 @pytest.fixture(params=["memory", "redis"])
-def cache(request: pytest.FixtureRequest, redis_env: RedisEnv, redis_prefix: str) -> Cache:
+def cache(
+    request: pytest.FixtureRequest,
+    redis_env: RedisEnv,
+    redis_prefix: str,
+    redis_pipe: PipelinedRedis,
+) -> Cache:
     if request.param == "memory":
         return MemoryCache()
-    return RedisCache(redis_env.require(), prefix=redis_prefix)
+    return RedisCache(redis_env.require(), redis_pipe, prefix=redis_prefix)
 
 
 @pytest.fixture(params=["memory", "redis"])
-def limiter(request: pytest.FixtureRequest, redis_env: RedisEnv, redis_prefix: str) -> RateLimiter:
+def limiter(
+    request: pytest.FixtureRequest,
+    redis_env: RedisEnv,
+    redis_prefix: str,
+    redis_pipe: PipelinedRedis,
+) -> RateLimiter:
     if request.param == "memory":
         return MemoryRateLimiter()
-    return RedisRateLimiter(redis_env.require(), prefix=redis_prefix)
+    return RedisRateLimiter(redis_env.require(), redis_pipe, prefix=redis_prefix)
 
 
 @pytest.fixture(params=["sql", "redis", "sql-list", "redis-list"])
 def feeds(
-    request: pytest.FixtureRequest, redis_env: RedisEnv, redis_prefix: str, db: Database
+    request: pytest.FixtureRequest,
+    redis_env: RedisEnv,
+    redis_prefix: str,
+    db: Database,
+    redis_pipe: PipelinedRedis,
 ) -> FeedStore:
     """Each store, for home feeds and for list feeds (owners are lists)."""
     backend, _, kind = str(request.param).partition("-")
@@ -134,7 +164,7 @@ def feeds(
     if backend == "sql":
         request.getfixturevalue("roost")  # empties the tables (sync here: it runs the loop)
         return SqlFeedStore(db, feed_kind)
-    return RedisFeedStore(redis_env.require(), prefix=redis_prefix, kind=feed_kind)
+    return RedisFeedStore(redis_env.require(), redis_pipe, prefix=redis_prefix, kind=feed_kind)
 
 
 # Ids a year ahead, handed out consecutively: never met by new_id() during the run, and

@@ -8,6 +8,7 @@ from redis.asyncio import Redis
 
 from roost.cache import Cache
 from roost.cache.redis import RedisCache
+from roost.redis_pipe import PipelinedRedis
 
 SHORT = 0.4  # seconds: an expiry a test can wait out, yet not reach on a busy machine
 PAST_SHORT = SHORT + 0.2
@@ -115,10 +116,12 @@ async def test_clear_forgets_everything(cache: Cache) -> None:
 # Redis only: instances sharing a server.
 
 
-async def test_prefixes_keep_instances_apart(redis: Redis, redis_prefix: str) -> None:
+async def test_prefixes_keep_instances_apart(
+    redis: Redis, redis_prefix: str, redis_pipe: PipelinedRedis
+) -> None:
     # Glob characters in a prefix must not let clear() reach past it.
-    mine = RedisCache(redis, prefix=redis_prefix + "a*[b]?:")
-    theirs = RedisCache(redis, prefix=redis_prefix + "ax[b]y:")
+    mine = RedisCache(redis, redis_pipe, prefix=redis_prefix + "a*[b]?:")
+    theirs = RedisCache(redis, redis_pipe, prefix=redis_prefix + "ax[b]y:")
     await mine.set_many({"k": b"mine"}, LONG)
     await theirs.set_many({"k": b"theirs"}, LONG)
     assert await mine.get_many(["k"]) == [b"mine"]
@@ -128,9 +131,16 @@ async def test_prefixes_keep_instances_apart(redis: Redis, redis_prefix: str) ->
     assert await redis.get(redis_prefix + "ax[b]y:cache:k") == b"theirs"
 
 
-async def test_every_process_sees_the_same_cache(redis: Redis, redis_prefix: str) -> None:
-    one, two = RedisCache(redis, prefix=redis_prefix), RedisCache(redis, prefix=redis_prefix)
-    await one.set_many({"k": b"v"}, LONG)
-    assert await two.get_many(["k"]) == [b"v"]
-    await two.delete_many(["k"])
-    assert await one.get_many(["k"]) == [None]
+async def test_every_process_sees_the_same_cache(
+    redis: Redis, redis_prefix: str, redis_pipe: PipelinedRedis, redis_url: str
+) -> None:
+    other = PipelinedRedis(redis_url)  # another process's pipelined connection
+    one = RedisCache(redis, redis_pipe, prefix=redis_prefix)
+    two = RedisCache(redis, other, prefix=redis_prefix)
+    try:
+        await one.set_many({"k": b"v"}, LONG)
+        assert await two.get_many(["k"]) == [b"v"]
+        await two.delete_many(["k"])
+        assert await one.get_many(["k"]) == [None]
+    finally:
+        await other.close()

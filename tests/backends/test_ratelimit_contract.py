@@ -6,6 +6,7 @@ from redis.asyncio import Redis
 
 from roost.ratelimit import RateLimiter, Window
 from roost.ratelimit.redis import RedisRateLimiter
+from roost.redis_pipe import PipelinedRedis
 from tests.backends.conftest import Clock
 
 
@@ -69,19 +70,23 @@ async def test_clear_forgets_all_counts(limiter: RateLimiter, clock: Clock) -> N
 
 
 async def test_every_process_shares_the_counts(
-    redis: Redis, redis_prefix: str, clock: Clock
+    redis: Redis, redis_prefix: str, clock: Clock, redis_pipe: PipelinedRedis, redis_url: str
 ) -> None:
-    one = RedisRateLimiter(redis, prefix=redis_prefix)
-    two = RedisRateLimiter(redis, prefix=redis_prefix)
-    await one.hit("k", 2, 60)
-    await two.hit("k", 2, 60)
-    assert (await one.hit("k", 2, 60)).exceeded
+    other = PipelinedRedis(redis_url)  # another process's pipelined connection
+    one = RedisRateLimiter(redis, redis_pipe, prefix=redis_prefix)
+    two = RedisRateLimiter(redis, other, prefix=redis_prefix)
+    try:
+        await one.hit("k", 2, 60)
+        await two.hit("k", 2, 60)
+        assert (await one.hit("k", 2, 60)).exceeded
+    finally:
+        await other.close()
 
 
 async def test_counts_expire_with_their_window(
-    redis: Redis, redis_prefix: str, clock: Clock
+    redis: Redis, redis_prefix: str, clock: Clock, redis_pipe: PipelinedRedis
 ) -> None:
-    limiter = RedisRateLimiter(redis, prefix=redis_prefix)
+    limiter = RedisRateLimiter(redis, redis_pipe, prefix=redis_prefix)
     clock.now += 20  # 40 s left in the window
     await limiter.hit("k", 2, 60)
     # The key is named, not SCANned for: a SCAN over a Redis holding other runs' keys
