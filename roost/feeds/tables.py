@@ -24,6 +24,8 @@ home_feed = sa.Table(
     # Who put it there (the author, or the reblogger): unfollow removes by this.
     sa.Column("author_id", sa.BigInteger, nullable=False),
     sa.Index("ix_home_feed_owner_id_author_id", "owner_id", "author_id"),
+    # A deleted post's entries (its foreign key's cascade), found without reading them all.
+    sa.Index("ix_home_feed_status_id", "status_id"),
 )
 
 # Which owners have a home feed in the SQL store (the "present" of feeds.FeedStore).
@@ -63,6 +65,7 @@ list_feed = sa.Table(
     ),
     # The member who put it there (the author, or the reblogger): removing them removes it.
     sa.Column("author_id", sa.BigInteger, nullable=False),
+    sa.Index("ix_list_feed_status_id", "status_id"),  # as home_feed's
     sqlite_with_rowid=False,
 )
 

@@ -49,6 +49,7 @@ notifications = sa.Table(
     ),
     sa.Index("ix_notifications_account_id_id", "account_id", "id"),
     sa.Index("ix_notifications_account_id_group_key_id", "account_id", "group_key", "id"),
+    sa.Index("ix_notifications_status_id", "status_id"),  # a deleted post's notifications
     # The notifications no group takes (mentions, polls...), for a page of groups to find
     # among its own rows without stepping over the thousands a viral post's group holds.
     sa.Index(
@@ -86,6 +87,7 @@ notification_groups = sa.Table(
     sa.Column("latest_id", sa.BigInteger, nullable=False),
     sa.Column("first_id", sa.BigInteger, nullable=False),
     sa.Index("ix_notification_groups_account_id_latest_id", "account_id", "latest_id"),
+    sa.Index("ix_notification_groups_status_id", "status_id"),  # a deleted post's groups
 )
 
 # Types whose notifications are grouped (Mastodon's GROUPABLE_NOTIFICATION_TYPES), and how
@@ -155,6 +157,7 @@ notification_requests = sa.Table(
     sa.Column("updated_at", sa.DateTime, nullable=False),
     sa.UniqueConstraint("account_id", "from_account_id", name="uq_notification_requests_pair"),
     sa.Index("ix_notification_requests_account_id_id", "account_id", "id"),
+    sa.Index("ix_notification_requests_last_status_id", "last_status_id"),
 )
 
 # Senders whose request was accepted: their notifications are never filtered again.
