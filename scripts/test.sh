@@ -9,7 +9,8 @@ REDIS_URL=${ROOST_TEST_REDIS_URL:-redis://127.0.0.1:6379/0}
 # Two processes (pytest-xdist), each file's tests in one of them (module fixtures such as a
 # browser stay shared): the suite waits on servers and browsers as much as it computes, so
 # two beat one even on two cores (1,300 tests: 22 min one by one, 13 min so).
-WORKERS=(-n "${ROOST_TEST_WORKERS:-2}" --dist loadfile)
+# The slowest tests of each pass are printed: the suite should stay near 20 minutes.
+WORKERS=(-n "${ROOST_TEST_WORKERS:-2}" --dist loadfile --durations=12)
 
 echo "== pytest on SQLite"
 env -u ROOST_TEST_DATABASE_URL -u ROOST_TEST_REDIS_URL "$BIN/python" -m pytest "${WORKERS[@]}" "$@"
