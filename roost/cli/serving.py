@@ -14,6 +14,7 @@ import typer
 from roost.cli.common import app, console, load_settings
 
 SHUTDOWN_GRACE = 20  # seconds; give a supervisor's stop at least 30 (systemd TimeoutStopSec)
+KEEP_ALIVE = 65  # seconds an idle HTTP connection is kept open (see serve())
 
 
 @app.command(rich_help_panel="Running Roost")
@@ -76,6 +77,11 @@ def serve(
         # in flight finish (cut after this many seconds), then stop the in-process worker
         # after its current batch of jobs.
         timeout_graceful_shutdown=SHUTDOWN_GRACE,
+        # An idle keep-alive connection stays open this long. uvicorn's 5 s raced clients
+        # that wait exactly 5 s between requests (Mastodon.py polls a processing upload so):
+        # the server closed the connection as the client reused it, and the client saw
+        # "connection reset". Longer than a load balancer's usual 60 s idle timeout, too.
+        timeout_keep_alive=KEEP_ALIVE,
     )
 
 
