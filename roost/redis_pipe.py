@@ -43,6 +43,14 @@ class _Protocol(asyncio.Protocol):
         self.waiting: deque[asyncio.Future[Any]] = deque()
         self.transport: asyncio.Transport | None = None
 
+    def request(self, args: tuple[Any, ...]) -> asyncio.Future[Any]:
+        """Write one command; the future its reply will settle."""
+        assert self.transport is not None
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self.waiting.append(future)
+        self.transport.write(_pack(args))
+        return future
+
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = cast(asyncio.Transport, transport)  # uvloop's is not a subclass
 
@@ -117,12 +125,8 @@ class PipelinedRedis:
 
     async def _execute(self, args: tuple[str | bytes | int | float, ...]) -> Any:
         protocol = await self._connected()
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        assert protocol.transport is not None
-        protocol.waiting.append(future)
-        protocol.transport.write(_pack(args))
         try:
-            reply = await asyncio.wait_for(future, self._timeout)
+            reply = await asyncio.wait_for(protocol.request(args), self._timeout)
         except TimeoutError:
             protocol.drop(RedisConnectionError("Redis connection dropped after a timeout"))
             raise RedisTimeoutError(f"no reply from Redis within {self._timeout:g} s") from None
@@ -184,11 +188,7 @@ class PipelinedRedis:
         if int(o.get("db") or 0):
             setup.append(("SELECT", int(o["db"])))
         for command in setup:
-            future: asyncio.Future[Any] = loop.create_future()
-            protocol.waiting.append(future)
-            assert protocol.transport is not None
-            protocol.transport.write(_pack(command))
-            reply = await future
+            reply = await protocol.request(command)
             if isinstance(reply, hiredis.ReplyError):
                 protocol.drop(RedisConnectionError(str(reply)))
                 raise OSError(f"Redis refused {command[0]}: {reply}")
