@@ -493,12 +493,13 @@ class BackendRun:
         for name in ("home_rich", "home_filtered"):
             rps = [r.rps for r in runs[name]]
             changes = [round(x / h - 1, 4) for x, h in zip(rps, plain, strict=True)]
+            median = statistics.median(changes)
             out[name] = {"home_rps": plain, "rps": rps, "changes": changes,
-                         "median_change": statistics.median(changes)}  # fmt: skip
+                         "median_change": median}  # fmt: skip
             self.log(
                 f"{self.inst.name}: {name} against home, alternating: "
                 + ", ".join(f"{c:+.1%}" for c in changes)
-                + f" (median {statistics.median(changes):+.1%})"
+                + f" (median {median:+.1%})"
             )
         self.out["comparisons"] = out
 
